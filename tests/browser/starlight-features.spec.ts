@@ -1,0 +1,52 @@
+import { execFileSync } from 'node:child_process';
+import { expect, test } from '@playwright/test';
+import { allPages, coursePages, sourceFile } from '../support/course.ts';
+import { siteUrl } from '../support/builds.ts';
+
+test('the sidebar lists the home page, then the course pages in course order', async ({ page }) => {
+	await page.goto(siteUrl('/course/sockets/'));
+	const sidebar = page.locator('#starlight__sidebar');
+	const hrefs = await sidebar.locator('a[href]').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+	expect(hrefs).toEqual([...allPages]);
+	await expect(sidebar.locator('a[aria-current="page"]')).toHaveAttribute('href', '/course/sockets/');
+});
+
+for (const [index, path] of allPages.entries()) {
+	test(`${path} links to the previous and next page in course order`, async ({ page }) => {
+		await page.goto(siteUrl(path));
+		const prev = page.locator('.pagination-links a[rel="prev"]');
+		const next = page.locator('.pagination-links a[rel="next"]');
+		if (index === 0) await expect(prev).toHaveCount(0);
+		else await expect(prev).toHaveAttribute('href', allPages[index - 1]!);
+		if (index === allPages.length - 1) await expect(next).toHaveCount(0);
+		else await expect(next).toHaveAttribute('href', allPages[index + 1]!);
+	});
+}
+
+test('every course page shows when its source file was last committed, and an edit link to that file', async ({ page }) => {
+	for (const path of coursePages) {
+		await page.goto(siteUrl(path));
+		const time = page.locator('footer time[datetime]');
+		const committed = lastCommitDate(sourceFile(path));
+		if (committed) {
+			await expect(time).toHaveAttribute('datetime', committed.toISOString());
+		} else {
+			// A file git has never committed has no date to show (only in a working tree, never in CI).
+			await expect(time).toHaveCount(0);
+		}
+		const edit = page.locator('footer a', { hasText: /edit page/i });
+		await expect(edit).toHaveAttribute('href', new RegExp(`/edit/main/${sourceFile(path).replace(/\./g, '\\.')}$`));
+	}
+});
+
+function lastCommitDate(file: string): Date | undefined {
+	try {
+		const seconds = execFileSync('git', ['log', '-1', '--format=%ct', '--', file], {
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'ignore'],
+		}).trim();
+		return seconds ? new Date(Number(seconds) * 1000) : undefined;
+	} catch {
+		return undefined; // a repository without any commit yet
+	}
+}
