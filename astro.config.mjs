@@ -2,6 +2,7 @@
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import { baseLinks } from './src/lib/markdown/base-links.ts';
+import { exampleRoutes } from './src/lib/sandbox/routes.ts';
 import { siteSettings } from './src/site-settings.ts';
 
 const { base, outDir, site, editBaseUrl } = siteSettings(process.env);
@@ -35,5 +36,6 @@ export default defineConfig({
 			customCss: ['./src/styles/course.css'],
 		}),
 		baseLinks(),
+		exampleRoutes(),
 	],
 });

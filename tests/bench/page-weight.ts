@@ -64,7 +64,9 @@ export async function recordWeight(page: Page, activity: () => Promise<void>): P
 /** Bytes of JavaScript inlined in the page's HTML (`<script>` without `src`), raw and gzip. */
 export async function inlineScriptBytes(page: Page): Promise<{ raw: number; gzip: number }> {
 	const sources = await page.$$eval('script:not([src])', (scripts) =>
-		scripts.filter((s) => !s.type || /javascript|module/.test(s.type)).map((s) => s.textContent ?? '')
+		(scripts as HTMLScriptElement[])
+			.filter((s) => !s.type || /javascript|module/.test(s.type))
+			.map((s) => s.textContent ?? '')
 	);
 	const joined = Buffer.from(sources.join('\n'));
 	return { raw: joined.length, gzip: sources.length ? gzipSync(joined, { level: 9 }).length : 0 };

@@ -1,0 +1,57 @@
+import { fileURLToPath } from 'node:url';
+import type { Loader } from 'astro/loaders';
+import { listExampleNames, readExample } from './read-example.ts';
+import { isFresh, readRecording } from './recording.ts';
+import { exampleEntrySchema, type ExampleEntry } from './schema.ts';
+
+/**
+ * Content-layer loader for the runnable examples: one entry per folder in `examples/`
+ * (folders starting with `_` or `.` are skipped). Any invalid folder fails the build with a
+ * message naming the folder and the file.
+ */
+export function examplesLoader({ dir = process.env['EXAMPLES_DIR'] ?? './examples' }: { dir?: string } = {}): Loader {
+	return {
+		name: 'netcourse-examples',
+		schema: exampleEntrySchema,
+		load: async ({ store, logger, config, renderMarkdown, parseData, generateDigest, watcher }) => {
+			const examplesDir = fileURLToPath(new URL(dir.replace(/\/?$/, '/'), config.root));
+			const displayRoot = dir.replace(/^\.\//, '').replace(/\/$/, '');
+			store.clear();
+			for (const name of listExampleNames(examplesDir)) {
+				const source = readExample(examplesDir, name, displayRoot);
+				const recording = readRecording(examplesDir, source, displayRoot);
+				const fresh = isFresh(source, recording);
+				if (!fresh) {
+					logger.warn(`${source.folder} changed since its output was recorded; run "npm run record -- ${name}"`);
+				}
+				const notes = await renderMarkdown(source.readmeBody);
+				const data: ExampleEntry = {
+					name,
+					title: source.frontMatter.title,
+					summary: source.frontMatter.summary,
+					concepts: source.frontMatter.concepts,
+					sandbox: source.frontMatter.sandbox,
+					...(source.frontMatter.sandboxNote ? { sandboxNote: source.frontMatter.sandboxNote } : {}),
+					startFile: source.startFile,
+					files: source.files,
+					shownFiles: source.frontMatter.files,
+					recorded: { ...recording.runs.node, fresh },
+					notesHtml: scopeHeadings(notes.html, name),
+				};
+				store.set({ id: name, data: await parseData({ id: name, data }), digest: generateDigest(data) });
+			}
+			watcher?.add(examplesDir);
+		},
+	};
+}
+
+/**
+ * README headings (`## Run it`) sit inside an example block on a course page: move them two
+ * levels down and give them ids unique to the example, so several examples on one page keep a
+ * valid outline and no duplicate ids.
+ */
+function scopeHeadings(html: string, name: string): string {
+	return html
+		.replace(/<(\/?)h([1-4])\b/g, (_, slash: string, level: string) => `<${slash}h${Number(level) + 2}`)
+		.replace(/\sid="([^"]+)"/g, (_, id: string) => ` id="example-${name}-${id}"`);
+}

@@ -1,0 +1,95 @@
+import type { SandboxRequest } from './project.ts';
+
+/** How long the sandbox gets to answer before the reader is told it did not start. */
+const START_TIMEOUT_MS = 20_000;
+
+/**
+ * `<example-sandbox>`: the "Run in sandbox" and "Open on StackBlitz" buttons of an example.
+ * Nothing is fetched from StackBlitz until the reader clicks: the StackBlitz SDK is a lazy
+ * chunk of this site, and the project comes from this site's /sandbox/<name>.json.
+ */
+class ExampleSandbox extends HTMLElement {
+	#request: Promise<SandboxRequest> | undefined;
+
+	connectedCallback(): void {
+		const controls = this.querySelector<HTMLElement>('[data-controls]');
+		const run = this.querySelector<HTMLButtonElement>('button[data-run]');
+		const open = this.querySelector<HTMLButtonElement>('button[data-open]');
+		if (!controls || !run || !open) return;
+		controls.hidden = false;
+		run.addEventListener('click', () => void this.#embed(run));
+		open.addEventListener('click', () => void this.#open(open));
+	}
+
+	#loadRequest(): Promise<SandboxRequest> {
+		this.#request ??= fetch(this.dataset['request']!).then((response) => {
+			if (!response.ok) throw new Error(`the example's project could not be loaded (HTTP ${response.status})`);
+			return response.json() as Promise<SandboxRequest>;
+		});
+		this.#request.catch(() => (this.#request = undefined));
+		return this.#request;
+	}
+
+	async #embed(button: HTMLButtonElement): Promise<void> {
+		const frame = this.querySelector<HTMLElement>('[data-frame]')!;
+		button.disabled = true;
+		this.#status('Starting the sandbox on StackBlitz…');
+		frame.hidden = false;
+		frame.replaceChildren(document.createElement('div'));
+		try {
+			const [{ default: sdk }, request] = await Promise.all([import('@stackblitz/sdk'), this.#loadRequest()]);
+			const theme = document.documentElement.dataset['theme'] === 'light' ? 'light' : 'dark';
+			const connected = sdk.embedProject(frame.firstElementChild as HTMLElement, request.project, { ...request.embed, theme });
+			const iframe = frame.querySelector('iframe');
+			iframe?.setAttribute('title', `Sandbox running the ${this.dataset['title']} example`);
+			await withTimeout(connected, START_TIMEOUT_MS);
+			this.#status('The sandbox is running npm start. Edit a file, then run "npm start" again in its terminal.');
+			button.hidden = true;
+		} catch {
+			frame.replaceChildren();
+			frame.hidden = true;
+			button.disabled = false;
+			button.textContent = 'Try the sandbox again';
+			this.#status(
+				'The sandbox did not start. StackBlitz may be blocked on this network, you may be offline, or your browser may block third-party frames. The recorded output above is what this program prints, and you can run it on your machine as described below.',
+				true
+			);
+		}
+	}
+
+	async #open(button: HTMLButtonElement): Promise<void> {
+		button.disabled = true;
+		try {
+			const [{ default: sdk }, request] = await Promise.all([import('@stackblitz/sdk'), this.#loadRequest()]);
+			sdk.openProject(request.project, request.open);
+		} catch (error) {
+			this.#status(`StackBlitz could not be opened: ${(error as Error).message}.`, true);
+		} finally {
+			button.disabled = false;
+		}
+	}
+
+	#status(text: string, isProblem = false): void {
+		const status = this.querySelector<HTMLElement>('[data-status]')!;
+		status.textContent = text;
+		status.classList.toggle('problem', isProblem);
+	}
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+		promise.then(
+			(value) => {
+				clearTimeout(timer);
+				resolve(value);
+			},
+			(error: unknown) => {
+				clearTimeout(timer);
+				reject(error);
+			}
+		);
+	});
+}
+
+customElements.define('example-sandbox', ExampleSandbox);

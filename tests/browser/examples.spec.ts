@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page, type Request } from '@playwright/test';
+import { unzipSync, strFromU8 } from 'fflate';
+import { siteUrl } from '../support/builds.ts';
+import { examplePages, examplesDir, exampleFiles } from '../support/examples.ts';
+import { watchPage } from '../support/page-watch.ts';
+import { axeViolations } from '../support/axe.ts';
+
+const SANDBOX_PAGE = '/course/socket-functions/';
+
+/** Answers the StackBlitz SDK's handshake the way the real embed does, minus the editor. */
+const FAKE_STACKBLITZ = `<!doctype html><html lang="en"><title>fake StackBlitz</title><main><h1>Fake sandbox</h1></main><script>
+window.addEventListener('message', (event) => {
+	if (event.data && event.data.action === 'SDK_INIT') {
+		const channel = new MessageChannel();
+		event.source.postMessage({ action: 'SDK_INIT_SUCCESS', id: event.data.id, payload: { previewOrigin: null } }, '*', [channel.port1]);
+	}
+});
+</script>`;
+
+function formFields(request: Request): URLSearchParams {
+	return new URLSearchParams(request.postData() ?? '');
+}
+
+/** The files a captured StackBlitz form POST carries, with the form's CRLF line breaks undone. */
+function postedFiles(fields: URLSearchParams): Record<string, string> {
+	const files: Record<string, string> = {};
+	for (const [key, value] of fields) {
+		const path = /^project\[files\]\[(.+)\]$/.exec(key)?.[1];
+		if (path) files[path.replace(/%5B/g, '[').replace(/%5D/g, ']')] = value.replace(/\r\n/g, '\n');
+	}
+	return files;
+}
+
+async function captureStackBlitz(page: Page, answer: 'fake' | 'block'): Promise<Request[]> {
+	const posts: Request[] = [];
+	await page.context().route('https://stackblitz.com/**', async (route) => {
+		if (route.request().method() === 'POST') posts.push(route.request());
+		if (answer === 'block') return route.abort('blockedbyclient');
+		return route.fulfill({ contentType: 'text/html', body: FAKE_STACKBLITZ });
+	});
+	return posts;
+}
+
+for (const [path, names] of Object.entries(examplePages)) {
+	test(`${path} embeds its examples: ${names.join(', ')}`, async ({ page }) => {
+		await page.goto(siteUrl(path));
+		for (const name of names) {
+			const heading = page.locator(`#example-${name}`);
+			await expect(heading).toBeVisible();
+			const section = page.locator('section.example', { has: heading });
+			await expect(section.locator('.recorded-output')).toContainText(/(server|peer A): listening on 127\.0\.0\.1:\d+/);
+		}
+	});
+}
+
+test('before any click, an example page requests nothing from StackBlitz or any other site', async ({ page }) => {
+	const problems = watchPage(page, new URL(siteUrl('/')).origin);
+	await page.goto(siteUrl(SANDBOX_PAGE), { waitUntil: 'networkidle' });
+	await page.waitForTimeout(1500);
+	expect(problems.offSiteRequests).toEqual([]);
+});
+
+test('Run in sandbox posts exactly the example folder to StackBlitz and shows the sandbox', async ({ page }) => {
+	const posts = await captureStackBlitz(page, 'fake');
+	await page.goto(siteUrl(SANDBOX_PAGE));
+	const example = page.locator('section.example', { has: page.locator('#example-tcp-echo') });
+	await example.getByRole('button', { name: 'Run in sandbox' }).click();
+
+	const frame = example.locator('iframe');
+	await expect(frame).toBeVisible();
+	await expect(frame).toHaveAttribute('title', /TCP echo/);
+	await expect(example.getByRole('status')).toContainText(/running npm start/i);
+	expect((await frame.boundingBox())!.height).toBeGreaterThanOrEqual(500);
+
+	expect(posts).toHaveLength(1);
+	const post = posts[0]!;
+	const url = new URL(post.url());
+	expect(url.origin + url.pathname).toBe('https://stackblitz.com/run');
+	expect(url.searchParams.get('file')).toBe('server.js');
+	expect(url.searchParams.get('startScript')).toBe('start');
+	const fields = formFields(post);
+	expect(fields.get('project[template]')).toBe('node');
+	expect(postedFiles(fields)).toEqual(exampleFiles('tcp-echo'));
+
+	expect(await axeViolations(page, 'section.example')).toEqual([]);
+});
+
+test('Open on StackBlitz opens a new tab with the same project', async ({ page, context }) => {
+	const posts = await captureStackBlitz(page, 'fake');
+	await page.goto(siteUrl(SANDBOX_PAGE));
+	const example = page.locator('section.example', { has: page.locator('#example-tcp-echo') });
+	const [popup] = await Promise.all([
+		context.waitForEvent('page'),
+		example.getByRole('button', { name: /Open on StackBlitz/ }).click(),
+	]);
+	await popup.waitForLoadState();
+	expect(posts).toHaveLength(1);
+	expect(new URL(posts[0]!.url()).searchParams.get('file')).toBe('server.js');
+	expect(postedFiles(formFields(posts[0]!))).toEqual(exampleFiles('tcp-echo'));
+});
+
+test('when StackBlitz cannot be reached, the example says so and points to the recorded output', async ({ page }) => {
+	test.setTimeout(60_000);
+	await captureStackBlitz(page, 'block');
+	await page.goto(siteUrl(SANDBOX_PAGE));
+	const example = page.locator('section.example', { has: page.locator('#example-tcp-echo') });
+	await example.getByRole('button', { name: 'Run in sandbox' }).click();
+	const status = example.getByRole('status');
+	await expect(status).toContainText(/did not start/, { timeout: 30_000 });
+	await expect(status).toContainText(/recorded output/);
+	await expect(example.locator('iframe')).toHaveCount(0);
+	await expect(example.getByRole('button', { name: /try the sandbox again/i })).toBeEnabled();
+});
+
+test.describe('with JavaScript turned off', () => {
+	test.use({ javaScriptEnabled: false });
+	test('an example still shows all its code and its recorded output, and no dead buttons', async ({ page }) => {
+		await page.goto(siteUrl(SANDBOX_PAGE));
+		const example = page.locator('section.example', { has: page.locator('#example-tcp-echo') });
+		for (const file of ['server.js', 'client.js']) {
+			const source = readFileSync(join(examplesDir, 'tcp-echo', file), 'utf8');
+			await expect(example.locator('.expressive-code', { hasText: file }).first()).toContainText(source.split('\n')[1]!);
+		}
+		await expect(example.locator('.recorded-output')).toContainText('client: every line came back, closing');
+		await expect(example.getByRole('button')).toHaveCount(0);
+		await expect(example.getByRole('link', { name: 'tcp-echo.zip' })).toBeVisible();
+	});
+});
+
+test('the example zip holds exactly the example folder', async ({ request }) => {
+	const response = await request.get(siteUrl('/examples/tcp-echo.zip'));
+	expect(response.status()).toBe(200);
+	const entries = unzipSync(new Uint8Array(await response.body()));
+	const unzipped = Object.fromEntries(Object.entries(entries).map(([path, bytes]) => [path.replace(/^tcp-echo\//, ''), strFromU8(bytes)]));
+	expect(unzipped).toEqual(exampleFiles('tcp-echo'));
+});

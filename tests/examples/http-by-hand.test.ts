@@ -1,0 +1,431 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { examplesDir, startExampleServer, type ExampleServer } from './support/example-process.ts';
+import { assertNpmStartPrints } from './support/npm-start.ts';
+import { randomBytes, seededRandom } from './support/random.ts';
+import { splitRandomly, tcpExchange, vanishMidMessage, writeWithoutReading, type Exchange } from './support/tcp-client.ts';
+
+const MAX_HEAD = 16384;
+const MAX_BODY = 1024 * 1024;
+const HELLO = 'hello from a hand-written HTTP server\n';
+const DATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+interface Response {
+	statusLine: string;
+	/** Header names as sent, in order. */
+	names: string[];
+	header(name: string): string | undefined;
+	body: Buffer;
+}
+
+/** Splits received bytes into complete HTTP responses (framed by the empty line and Content-Length). */
+function parseResponses(data: Buffer): Response[] {
+	const responses: Response[] = [];
+	let at = 0;
+	for (;;) {
+		const end = data.indexOf('\r\n\r\n', at);
+		if (end === -1) return responses;
+		const [statusLine = '', ...lines] = data.subarray(at, end).toString('latin1').split('\r\n');
+		const fields = lines.map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()] as const);
+		const header = (name: string) => fields.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
+		const length = Number(header('content-length'));
+		assert.ok(Number.isInteger(length), `response without Content-Length: ${statusLine}`);
+		if (data.length < end + 4 + length) return responses;
+		responses.push({ statusLine, names: fields.map(([n]) => n), header, body: data.subarray(end + 4, end + 4 + length) });
+		at = end + 4 + length;
+	}
+}
+
+/** Sends `chunks` (one write each) and collects responses until `count` have come (or the server closes). */
+async function httpExchange(
+	port: number,
+	chunks: (Buffer | string)[],
+	count: number,
+	options: { timeoutMs?: number; endAfterSending?: boolean } = {}
+): Promise<Exchange & { responses: Response[] }> {
+	const exchange = await tcpExchange(
+		port,
+		chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk)),
+		{ done: (received) => parseResponses(received).length >= count, ...options }
+	);
+	return { ...exchange, responses: parseResponses(exchange.received) };
+}
+
+/** Checks the headers every response must have, and returns the response for more checks. */
+function checkResponse(response: Response | undefined, statusLine: string, connection: 'keep-alive' | 'close'): Response {
+	assert.ok(response, `no response, expected ${statusLine}`);
+	assert.equal(response.statusLine, statusLine);
+	assert.equal(response.header('connection'), connection, statusLine);
+	assert.equal(Number(response.header('content-length')), response.body.length);
+	assert.ok(response.header('content-type'), 'Content-Type missing');
+	assert.match(response.header('date') ?? '', DATE);
+	return response;
+}
+
+it('http-by-hand: npm start exits 0 and prints both clients’ labelled exchanges', async () => {
+	const output = await assertNpmStartPrints('http-by-hand', [
+		/^server: listening on 127\.0\.0\.1:\d+$/,
+		/^raw client: connected to 127\.0\.0\.1:\d+ from local port \d+$/,
+		/^raw client: sent \d+ bytes:$/,
+		/^raw client: {3}GET \/ HTTP\/1\.1\\r\\n$/,
+		/^raw client: {3}Host: 127\.0\.0\.1:\d+\\r\\n$/,
+		/^raw client: received \d+ bytes:$/,
+		/^raw client: {3}HTTP\/1\.1 200 OK\\r\\n$/,
+		/^raw client: {3}Content-Length: 38\\r\\n$/,
+		/^raw client: {3}Connection: keep-alive\\r\\n$/,
+		/^raw client: {3}\\r\\n$/,
+		/^raw client: {3}hello from a hand-written HTTP server\\n$/,
+		/^raw client: {3}POST \/echo HTTP\/1\.1\\r\\n$/,
+		/^raw client: {3}Content-Length: 17\\r\\n$/,
+		/^raw client: {3}Connection: close\\r\\n$/,
+		/^raw client: {3}Grüße, server!\\n$/,
+		/^raw client: {3}HTTP\/1\.1 200 OK\\r\\n$/,
+		/^raw client: {3}Connection: close\\r\\n$/,
+		/^raw client: {3}Grüße, server!\\n$/,
+		/^raw client: the server closed the connection$/,
+		/^node-http client: sending GET \/ /,
+		/^node-http client: status 200 OK \(HTTP\/1\.1\)$/,
+		/^node-http client: header Content-Type: text\/plain; charset=utf-8$/,
+		/^node-http client: body 38 bytes: "hello from a hand-written HTTP server\\n"$/,
+		/^node-http client: that was a new connection, local port \d+$/,
+		/^node-http client: sending POST \/echo with a 17-byte body /,
+		/^node-http client: body 17 bytes: "Grüße, server!\\n"$/,
+		/^node-http client: that was the same connection again \(keep-alive\), local port \d+$/,
+		/^server: stopping$/,
+	]);
+	assert.match(output, /^server: GET \/ -> 200 \(38 bytes\)$/m);
+	assert.match(output, /^server: POST \/echo -> 200 \(17 bytes\), closing the connection$/m);
+});
+
+describe('http-by-hand server (Node)', () => {
+	let server: ExampleServer;
+	before(async () => {
+		server = await startExampleServer('http-by-hand');
+	});
+	after(async () => {
+		await server.stop();
+	});
+
+	it('gives each of 200 concurrent clients its own echoed bodies, sent in split writes', async () => {
+		const random = seededRandom(200);
+		const clients = Array.from({ length: 200 }, (_, id) => {
+			const bodies = [randomBytes(random, Math.floor(random() * 5000)), randomBytes(random, Math.floor(random() * 300))];
+			const requests = bodies.map((body, i) =>
+				Buffer.concat([
+					Buffer.from(
+						`POST /echo HTTP/1.1\r\nHost: test\r\nContent-Type: application/x-client-${id}\r\n` +
+							`Content-Length: ${body.length}\r\n${i === 1 ? 'Connection: close\r\n' : ''}\r\n`
+					),
+					body,
+				])
+			);
+			return { bodies, chunks: splitRandomly(Buffer.concat(requests), random, 8) };
+		});
+		const exchanges = await Promise.all(clients.map((c) => httpExchange(server.port, c.chunks, 2, { timeoutMs: 20_000 })));
+		for (const [id, exchange] of exchanges.entries()) {
+			assert.equal(exchange.responses.length, 2, `client ${id}: ${exchange.ended}`);
+			for (const [i, response] of exchange.responses.entries()) {
+				checkResponse(response, 'HTTP/1.1 200 OK', i === 0 ? 'keep-alive' : 'close');
+				assert.equal(response.header('content-type'), `application/x-client-${id}`);
+				assert.equal(response.header('content-length'), String(clients[id]!.bodies[i]!.length));
+				assert.ok(response.body.equals(clients[id]!.bodies[i]!), `client ${id} got back a different body ${i}`);
+			}
+		}
+	});
+
+	it('sends exactly the documented bytes for GET / and a 405', async () => {
+		const exchange = await tcpExchange(server.port, [Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\nPUT / HTTP/1.1\r\n\r\n')], {
+			done: (received) => parseResponses(received).length >= 2,
+		});
+		const text = exchange.received.toString('latin1');
+		const date = 'Date: [A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT';
+		const notAllowed = '405 Method Not Allowed: / only takes GET\n';
+		assert.match(
+			text,
+			new RegExp(
+				`^HTTP/1\\.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 38\r\nConnection: keep-alive\r\n${date}\r\n\r\n${HELLO}` +
+					`HTTP/1\\.1 405 Method Not Allowed\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${notAllowed.length}\r\n` +
+					`Allow: GET\r\nConnection: keep-alive\r\n${date}\r\n\r\n${notAllowed}$`
+			)
+		);
+	});
+
+	it('answers 3 pipelined requests sent in one write, in order, and keeps the connection', async () => {
+		const exchange = await httpExchange(
+			server.port,
+			['GET / HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET /nope HTTP/1.1\r\nHost: x\r\n\r\n'],
+			3
+		);
+		assert.equal(exchange.ended, 'done');
+		const [first, second, third] = exchange.responses;
+		assert.equal(checkResponse(first, 'HTTP/1.1 200 OK', 'keep-alive').body.toString(), HELLO);
+		assert.equal(checkResponse(second, 'HTTP/1.1 200 OK', 'keep-alive').body.toString(), 'abc');
+		assert.equal(second!.header('content-type'), 'application/octet-stream');
+		assert.match(checkResponse(third, 'HTTP/1.1 404 Not Found', 'keep-alive').body.toString(), /^404 Not Found: /);
+	});
+
+	it('answers 404 and 405 (with Allow) and keeps the connection open', async () => {
+		const exchange = await httpExchange(
+			server.port,
+			[
+				'GET /nope HTTP/1.1\r\n\r\nPOST / HTTP/1.1\r\nContent-Length: 2\r\n\r\nhiGET /echo HTTP/1.1\r\n\r\n' +
+					'get / HTTP/1.1\r\n\r\nGET /echo/ HTTP/1.1\r\n\r\nGET /?x=1 HTTP/1.1\r\n\r\n',
+			],
+			6
+		);
+		assert.equal(exchange.ended, 'done');
+		const [nope, postRoot, getEcho, lowercase, slash, query] = exchange.responses;
+		checkResponse(nope, 'HTTP/1.1 404 Not Found', 'keep-alive');
+		assert.equal(checkResponse(postRoot, 'HTTP/1.1 405 Method Not Allowed', 'keep-alive').header('allow'), 'GET');
+		assert.equal(checkResponse(getEcho, 'HTTP/1.1 405 Method Not Allowed', 'keep-alive').header('allow'), 'POST');
+		assert.equal(checkResponse(lowercase, 'HTTP/1.1 405 Method Not Allowed', 'keep-alive').header('allow'), 'GET');
+		checkResponse(slash, 'HTTP/1.1 404 Not Found', 'keep-alive');
+		assert.equal(checkResponse(query, 'HTTP/1.1 200 OK', 'keep-alive').body.toString(), HELLO);
+		assert.equal(nope!.header('allow'), undefined);
+	});
+
+	it('answers each broken request with its exact error status, then closes', async () => {
+		const cases: [string, string][] = [
+			['GET / HTTP/1.1\n\n', '400 Bad Request'],
+			['GET / HTTP/1.1\r\nHost: x\n\r\n', '400 Bad Request'],
+			['GET  / HTTP/1.1\r\n\r\n', '400 Bad Request'],
+			['GET / HTTP/1.1 \r\n\r\n', '400 Bad Request'],
+			['GET /\r\n\r\n', '400 Bad Request'],
+			['GET nope HTTP/1.1\r\n\r\n', '400 Bad Request'],
+			['GET / http/1.1\r\n\r\n', '400 Bad Request'],
+			['GET / HTTP/1\r\n\r\n', '400 Bad Request'],
+			['G(T / HTTP/1.1\r\n\r\n', '400 Bad Request'],
+			['GET /a\rb HTTP/1.1\r\n\r\n', '400 Bad Request'],
+			['GET / HTTP/1.1\r\nNo colon here\r\n\r\n', '400 Bad Request'],
+			['GET / HTTP/1.1\r\nName : space before colon\r\n\r\n', '400 Bad Request'],
+			['GET / HTTP/1.1\r\n: no name\r\n\r\n', '400 Bad Request'],
+			['GET / HTTP/1.1\r\nX: a\r\n folded\r\n\r\n', '400 Bad Request'],
+			['GET / HTTP/1.1\r\nX: a\x00b\r\n\r\n', '400 Bad Request'],
+			['GET / HTTP/1.1\r\nX: a\rb\r\n\r\n', '400 Bad Request'],
+			['POST /echo HTTP/1.1\r\nContent-Length: 5x\r\n\r\nhello', '400 Bad Request'],
+			['POST /echo HTTP/1.1\r\nContent-Length: -1\r\n\r\n', '400 Bad Request'],
+			['POST /echo HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nhi', '400 Bad Request'],
+			[`POST /echo HTTP/1.1\r\nContent-Length: ${MAX_BODY + 1}\r\n\r\n`, '413 Content Too Large'],
+			['POST /echo HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n', '413 Content Too Large'],
+			[`GET / HTTP/1.1\r\nX: ${'a'.repeat(MAX_HEAD)}\r\n\r\n`, '431 Request Header Fields Too Large'],
+			[`GET /${'a'.repeat(MAX_HEAD)}`, '431 Request Header Fields Too Large'],
+			['POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', '501 Not Implemented'],
+			['POST /echo HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: gzip\r\n\r\nhello', '501 Not Implemented'],
+			['GET / HTTP/2.0\r\n', '505 HTTP Version Not Supported'],
+			['GET / HTTP/0.9\r\n\r\n', '505 HTTP Version Not Supported'],
+			['GET / HTTP/1.2\r\nbroken header\r\n\r\n', '505 HTTP Version Not Supported'],
+		];
+		const exchanges = await Promise.all(
+			cases.map(([request]) => httpExchange(server.port, [`${request}GET / HTTP/1.1\r\n\r\n`], 2, { timeoutMs: 5000 }))
+		);
+		for (const [i, exchange] of exchanges.entries()) {
+			const [request, status] = cases[i]!;
+			const what = JSON.stringify(request.slice(0, 60));
+			assert.equal(exchange.responses.length, 1, `${what}: expected exactly one response`);
+			const response = checkResponse(exchange.responses[0], `HTTP/1.1 ${status}`, 'close');
+			assert.equal(response.header('content-type'), 'text/plain; charset=utf-8');
+			assert.match(response.body.toString(), new RegExp(`^${status}: .+\\n$`), what);
+			assert.equal(exchange.ended, 'closed', what);
+		}
+		assert.ok(server.alive());
+	});
+
+	it('accepts a header section of exactly 16384 bytes and a body of exactly 1048576 bytes', async () => {
+		const start = 'GET / HTTP/1.1\r\nX: ';
+		const head = `${start}${'a'.repeat(MAX_HEAD - start.length - 4)}\r\n\r\n`;
+		assert.equal(head.length, MAX_HEAD);
+		const body = randomBytes(seededRandom(3), MAX_BODY);
+		const post = Buffer.concat([Buffer.from(`POST /echo HTTP/1.1\r\nContent-Length: ${MAX_BODY}\r\n\r\n`), body]);
+		const exchange = await httpExchange(server.port, [head, post], 2);
+		assert.equal(checkResponse(exchange.responses[0], 'HTTP/1.1 200 OK', 'keep-alive').body.toString(), HELLO);
+		assert.ok(checkResponse(exchange.responses[1], 'HTTP/1.1 200 OK', 'keep-alive').body.equals(body));
+	});
+
+	it('closes after Connection: close, keeps HTTP/1.0 open only with keep-alive, skips leading empty lines', async () => {
+		const closing = await httpExchange(server.port, ['GET / HTTP/1.1\r\nConnection: Keep-Alive, CLOSE\r\n\r\nGET / HTTP/1.1\r\n\r\n'], 2);
+		assert.equal(closing.responses.length, 1);
+		checkResponse(closing.responses[0], 'HTTP/1.1 200 OK', 'close');
+		assert.equal(closing.ended, 'closed');
+
+		const old = await httpExchange(server.port, ['GET / HTTP/1.0\r\n\r\nGET / HTTP/1.0\r\n\r\n'], 2);
+		assert.equal(old.responses.length, 1);
+		checkResponse(old.responses[0], 'HTTP/1.1 200 OK', 'close');
+		assert.equal(old.ended, 'closed');
+
+		const oldKeepAlive = await httpExchange(
+			server.port,
+			['\r\n\r\nGET / HTTP/1.0\r\nconnection: keep-alive\r\n\r\nPOST /echo HTTP/1.0\r\nCONTENT-LENGTH: 2\r\ncontent-type: a/b\r\n\r\nhi'],
+			2
+		);
+		assert.equal(oldKeepAlive.responses.length, 2);
+		checkResponse(oldKeepAlive.responses[0], 'HTTP/1.1 200 OK', 'keep-alive');
+		const echo = checkResponse(oldKeepAlive.responses[1], 'HTTP/1.1 200 OK', 'close');
+		assert.equal(echo.header('content-type'), 'a/b');
+		assert.equal(echo.body.toString(), 'hi');
+	});
+
+	it('works with node:http’s client and a keep-alive agent', async () => {
+		const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
+		const request = (method: string, path: string, body?: string) =>
+			new Promise<{ status: number; body: string; port: number; type: string | undefined }>((resolve, reject) => {
+				const req = http.request({ port: server.port, host: '127.0.0.1', method, path, agent }, (res) => {
+					const parts: Buffer[] = [];
+					res.on('data', (part: Buffer) => parts.push(part));
+					res.on('end', () =>
+						resolve({ status: res.statusCode!, body: Buffer.concat(parts).toString(), port: req.socket!.localPort!, type: res.headers['content-type'] })
+					);
+				});
+				req.on('error', reject);
+				if (body !== undefined) req.setHeader('Content-Type', 'text/x-test');
+				req.end(body);
+			});
+		try {
+			const results = [];
+			for (let round = 0; round < 5; round++) {
+				results.push(
+					...(await Promise.all([request('GET', '/'), request('POST', '/echo', `round ${round} ü`), request('DELETE', '/echo')]))
+				);
+			}
+			for (const [i, result] of results.entries()) {
+				if (i % 3 === 0) assert.deepEqual([result.status, result.body], [200, HELLO]);
+				if (i % 3 === 1) assert.deepEqual([result.status, result.body, result.type], [200, `round ${Math.floor(i / 3)} ü`, 'text/x-test']);
+				if (i % 3 === 2) assert.equal(result.status, 405);
+			}
+			// 15 requests, but only the agent's 2 connections: they stayed open and were reused.
+			assert.equal(new Set(results.map((r) => r.port)).size, 2);
+		} finally {
+			agent.destroy();
+		}
+	});
+
+	it('answers garbage bytes with 400 and closes, and keeps running', async () => {
+		const garbage = randomBytes(seededRandom(7), 64 * 1024);
+		const exchange = await httpExchange(server.port, splitRandomly(garbage, seededRandom(8), 10), 2);
+		assert.equal(exchange.responses.length, 1);
+		checkResponse(exchange.responses[0], 'HTTP/1.1 400 Bad Request', 'close');
+		assert.equal(exchange.ended, 'closed');
+		assert.ok(server.alive());
+		const check = await httpExchange(server.port, ['GET / HTTP/1.1\r\n\r\n'], 1);
+		assert.equal(check.responses[0]?.body.toString(), HELLO);
+	});
+
+	it('answers an 8 MiB body with 413 at once, without buffering it, and still serves', async () => {
+		const rssBefore = server.rss();
+		const started = Date.now();
+		const flood = [
+			Buffer.from(`POST /echo HTTP/1.1\r\nContent-Length: ${8 * MAX_BODY}\r\n\r\n`),
+			...Array.from({ length: 32 }, () => Buffer.alloc(256 * 1024, 0x61)),
+		];
+		let answeredAfter = 0;
+		const exchange = await tcpExchange(server.port, flood, {
+			timeoutMs: 15_000,
+			done: (received) => {
+				if (parseResponses(received).length === 0) return false;
+				answeredAfter ||= Date.now() - started;
+				return false; // keep going until the server closes
+			},
+		});
+		const [response] = parseResponses(exchange.received);
+		checkResponse(response, 'HTTP/1.1 413 Content Too Large', 'close');
+		assert.notEqual(exchange.ended, 'timeout');
+		assert.ok(answeredAfter < 2000, `the 413 came after ${answeredAfter} ms`);
+		const rssAfter = server.rss();
+		if (rssBefore !== undefined && rssAfter !== undefined) {
+			assert.ok(rssAfter - rssBefore < 48 * 1024 * 1024, `server memory grew by ${(rssAfter - rssBefore) >> 20} MiB`);
+		}
+		const check = await httpExchange(server.port, ['GET / HTTP/1.1\r\n\r\n'], 1);
+		assert.equal(check.responses[0]?.body.toString(), HELLO);
+	});
+
+	it('answers an 8 MiB header flood with 431 at once, without buffering it', async () => {
+		const rssBefore = server.rss();
+		const flood = [Buffer.from('GET / HTTP/1.1\r\nX: '), ...Array.from({ length: 32 }, () => Buffer.alloc(256 * 1024, 0x61))];
+		const exchange = await httpExchange(server.port, flood, 1, { timeoutMs: 15_000 });
+		checkResponse(exchange.responses[0], 'HTTP/1.1 431 Request Header Fields Too Large', 'close');
+		const rssAfter = server.rss();
+		if (rssBefore !== undefined && rssAfter !== undefined) {
+			assert.ok(rssAfter - rssBefore < 48 * 1024 * 1024, `server memory grew by ${(rssAfter - rssBefore) >> 20} MiB`);
+		}
+	});
+
+	it('stops reading from a client that does not read its responses (bounded memory)', async () => {
+		const rssBefore = server.rss();
+		const body = Buffer.alloc(64 * 1024, 0x62);
+		const request = Buffer.concat([Buffer.from(`POST /echo HTTP/1.1\r\nContent-Length: ${body.length}\r\n\r\n`), body]);
+		// Pipeline 64 KiB requests (up to 128 MiB) until the server stops taking them.
+		const { socket, sent, stalled } = await writeWithoutReading(server.port, request);
+		assert.ok(stalled, `the server read all ${sent} requests although nobody read its responses`);
+		const rssAfter = server.rss();
+		if (rssBefore !== undefined && rssAfter !== undefined) {
+			assert.ok(rssAfter - rssBefore < 48 * 1024 * 1024, `server memory grew by ${(rssAfter - rssBefore) >> 20} MiB`);
+		}
+		let received = Buffer.alloc(0);
+		const allBack = new Promise<void>((resolve) => {
+			socket.on('data', (chunk: Buffer) => {
+				received = Buffer.concat([received, chunk]);
+				const responses = parseResponses(received);
+				if (responses.length === sent) {
+					for (const response of responses) assert.ok(response.body.equals(body));
+					resolve();
+				}
+			});
+		});
+		socket.resume();
+		const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('not every response came back')), 10_000).unref());
+		await Promise.race([allBack, timeout]);
+		socket.destroy();
+	});
+
+	it('keeps serving others when clients vanish mid-request', async () => {
+		const vanishing = Array.from({ length: 50 }, (_, i) =>
+			vanishMidMessage(server.port, Buffer.from(i % 2 ? `POST /echo HTTP/1.1\r\nContent-Length: 100\r\n\r\nhalf ${i}` : `GET / HTTP/1.1\r\nHo`))
+		);
+		const steady = Array.from({ length: 20 }, (_, i) =>
+			httpExchange(server.port, [`POST /echo HTTP/1.1\r\nContent-Length: ${String(i).length}\r\n\r\n${i}`], 1)
+		);
+		const halfClosing = Array.from({ length: 10 }, (_, i) =>
+			httpExchange(server.port, [`POST /echo HTTP/1.1\r\nContent-Length: 100\r\n\r\nonly ${i}`], 1, { endAfterSending: true })
+		);
+		await Promise.all(vanishing);
+		for (const [i, exchange] of (await Promise.all(steady)).entries()) assert.equal(exchange.responses[0]?.body.toString(), String(i));
+		for (const exchange of await Promise.all(halfClosing)) assert.deepEqual([exchange.ended, exchange.responses.length], ['closed', 0]);
+		const check = await httpExchange(server.port, ['GET / HTTP/1.1\r\n\r\n'], 1);
+		assert.equal(check.responses[0]?.body.toString(), HELLO);
+		assert.ok(server.alive());
+	});
+
+	it('labels every line it printed', async () => {
+		await new Promise((resolve) => setTimeout(resolve, 100)); // let the last log lines arrive
+		assert.ok(server.output.some((line) => line === 'server: GET / -> 200 (38 bytes)'));
+		assert.ok(server.output.some((line) => /^server: 127\.0\.0\.1:\d+ closed the connection in the middle of a request$/.test(line)));
+		for (const line of server.output) assert.match(line, /^server: /);
+	});
+
+	it('says clearly when its port is taken', async () => {
+		const second = startExampleServer('http-by-hand', 'server.js', ['--port', String(server.port)]);
+		await assert.rejects(second, /already in use/);
+	});
+});
+
+for (const [file, label] of [
+	['client.js', 'raw client'],
+	['client-http.js', 'node-http client'],
+]) {
+	it(`http-by-hand ${file}: says clearly when nothing is listening`, async () => {
+		const free = net.createServer();
+		await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+		const port = (free.address() as net.AddressInfo).port;
+		await new Promise((resolve) => free.close(resolve));
+		const run = promisify(execFile)(process.execPath, [file!, '--port', String(port)], { cwd: join(examplesDir, 'http-by-hand') });
+		await assert.rejects(run, (failure: { stderr: string; code: number }) => {
+			assert.equal(failure.code, 1);
+			assert.equal(failure.stderr, `${label}: nothing is listening on 127.0.0.1:${port}. Start the server first: node server.js\n`);
+			return true;
+		});
+	});
+}

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { examplesDir } from './example-process.ts';
+
+const run = promisify(execFile);
+
+/**
+ * Runs `npm start` in `examples/<name>` and checks that it exits 0, that the given line
+ * patterns appear in this order (other lines may come between; ports and timings vary,
+ * so match them by pattern), and that every output line is labelled ("server: ...").
+ */
+export async function assertNpmStartPrints(name: string, patterns: RegExp[]): Promise<string> {
+	const { stdout, stderr } = await run('npm', ['start', '--silent'], { cwd: join(examplesDir, name), timeout: 60_000 });
+	const output = `${stdout}${stderr}`;
+	const lines = output.split('\n');
+	let from = 0;
+	for (const pattern of patterns) {
+		const index = lines.findIndex((line, i) => i >= from && pattern.test(line));
+		assert.notEqual(index, -1, `${name}: no line matching ${pattern} after line ${from} in:\n${output}`);
+		from = index + 1;
+	}
+	for (const line of lines.filter(Boolean)) {
+		assert.match(line, /^[a-z][\w -]*: /i, `${name}: unlabelled output line ${JSON.stringify(line)}`);
+	}
+	return output;
+}

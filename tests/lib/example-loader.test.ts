@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { listExampleNames, readExample } from '../../src/lib/examples/read-example.ts';
+import { isFresh, readRecording } from '../../src/lib/examples/recording.ts';
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+const examplesDir = join(projectRoot, 'examples');
+const scratch = mkdtempSync(join(tmpdir(), 'netcourse-examples-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+let counter = 0;
+/** A copy of examples/tcp-echo (and its recording) in a scratch examples folder, changed by `breakIt`. */
+function brokenCopy(breakIt: (dir: string) => void, name = 'broken'): string {
+	const root = join(scratch, `set-${counter++}`);
+	cpSync(join(examplesDir, 'tcp-echo'), join(root, name), { recursive: true });
+	cpSync(join(examplesDir, '_recordings', 'tcp-echo.json'), join(root, '_recordings', `${name}.json`));
+	breakIt(join(root, name));
+	return root;
+}
+
+const edit = (file: string, change: (text: string) => string) => writeFileSync(file, change(readFileSync(file, 'utf8')));
+
+const cases: [string, (dir: string) => void, RegExp][] = [
+	['README.md is missing', (dir) => unlinkSync(join(dir, 'README.md')), /^examples\/broken: README\.md is missing/],
+	['front matter has no title', (dir) => edit(join(dir, 'README.md'), (t) => t.replace(/^title:.*\n/m, '')), /^examples\/broken\/README\.md: front matter "title": is missing/],
+	['front matter is not YAML', (dir) => edit(join(dir, 'README.md'), (t) => t.replace(/^title:.*$/m, 'title: [unclosed')), /^examples\/broken\/README\.md: front matter is not valid YAML/],
+	['no sandboxNote for a sandbox: false example', (dir) => edit(join(dir, 'README.md'), (t) => t.replace('sandbox: true', 'sandbox: false')), /^examples\/broken\/README\.md: front matter "sandboxNote": is required when sandbox is false/],
+	['sandbox is not a boolean', (dir) => edit(join(dir, 'README.md'), (t) => t.replace('sandbox: true', 'sandbox: maybe')), /^examples\/broken\/README\.md: front matter "sandbox": must be true/],
+	['a shown file does not exist', (dir) => edit(join(dir, 'README.md'), (t) => t.replace('files: [server.js', 'files: [serve.js')), /^examples\/broken\/README\.md: front matter "files" lists serve\.js, which is not in the folder/],
+	['package.json is missing', (dir) => unlinkSync(join(dir, 'package.json')), /^examples\/broken: package\.json is missing/],
+	['package.json is not JSON', (dir) => edit(join(dir, 'package.json'), (t) => t.replace('{', '{,')), /^examples\/broken\/package\.json: is not valid JSON/],
+	['package.json has a dependency', (dir) => edit(join(dir, 'package.json'), (t) => t.replace('"private": true,', '"private": true, "dependencies": { "left-pad": "1.3.0" },')), /^examples\/broken\/package\.json: "dependencies": must be empty/],
+	['package.json has no start script', (dir) => edit(join(dir, 'package.json'), (t) => t.replace('"start": "node start.js",', '')), /^examples\/broken\/package\.json: "scripts\.start": is missing/],
+	['start runs a shell command', (dir) => edit(join(dir, 'package.json'), (t) => t.replace('"node start.js"', '"node server.js & node client.js"')), /^examples\/broken\/package\.json: "scripts\.start": must be "node <file>\.js"/],
+	['start runs a missing file', (dir) => edit(join(dir, 'package.json'), (t) => t.replace('"node start.js"', '"node run.js"')), /^examples\/broken\/package\.json: scripts\.start runs run\.js, which is not in the folder/],
+	['a file is too large', (dir) => writeFileSync(join(dir, 'data.txt'), 'x'.repeat(70_000)), /^examples\/broken\/data\.txt: is 70000 bytes; an example file may be at most 65536 bytes/],
+	['a file is binary', (dir) => writeFileSync(join(dir, 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff])), /^examples\/broken\/logo\.png: is not UTF-8 text/],
+	['a script lacks // @ts-check', (dir) => edit(join(dir, 'client.js'), (t) => t.replace('// @ts-check\n', '')), /^examples\/broken\/client\.js: must start with "\/\/ @ts-check"/],
+	['there is a node_modules folder', (dir) => cpSync(join(dir, 'README.md'), join(dir, 'node_modules', 'x', 'README.md')), /^examples\/broken\/node_modules: examples have no dependencies/],
+];
+
+describe('reading an example folder', () => {
+	it('accepts every real example', () => {
+		for (const name of listExampleNames(examplesDir)) assert.equal(readExample(examplesDir, name).name, name);
+	});
+
+	for (const [what, breakIt, message] of cases) {
+		it(`fails naming the folder and file when ${what}`, () => {
+			const root = brokenCopy(breakIt);
+			assert.throws(() => readExample(root, 'broken'), { name: 'ExampleError', message });
+		});
+	}
+
+	it('rejects a folder name that cannot be a URL anchor', () => {
+		const root = brokenCopy(() => {}, 'Bad_Name');
+		assert.throws(() => readExample(root, 'Bad_Name'), { message: /^examples\/Bad_Name: folder names must be lowercase/ });
+	});
+
+	it('fails naming the recording file when the output was never recorded', () => {
+		const root = brokenCopy(() => {});
+		rmSync(join(root, '_recordings'), { recursive: true });
+		assert.throws(() => readRecording(root, readExample(root, 'broken')), {
+			message: /^examples\/_recordings\/broken\.json: is missing: record .*npm run record -- broken/,
+		});
+	});
+
+	it('tells a stale recording from a fresh one', () => {
+		const root = brokenCopy(() => {});
+		assert.equal(isFresh(readExample(root, 'broken'), readRecording(root, readExample(root, 'broken'))), true);
+		edit(join(root, 'broken', 'client.js'), (t) => t.replace("'hello'", "'hi'"));
+		assert.equal(isFresh(readExample(root, 'broken'), readRecording(root, readExample(root, 'broken'))), false);
+		edit(join(root, 'broken', 'README.md'), (t) => `${t}\nMore prose.\n`);
+		assert.equal(isFresh(readExample(root, 'broken'), readRecording(root, readExample(root, 'broken'))), false);
+	});
+});
+
+describe('the site build', () => {
+	it('fails with the folder and file named when an example is broken', { timeout: 120_000 }, async () => {
+		const root = brokenCopy((dir) => edit(join(dir, 'package.json'), (t) => t.replace('"private": true,', '"private": true, "dependencies": { "left-pad": "1.3.0" },')));
+		const build = promisify(execFile)('npx', ['astro', 'build', '--outDir', join(scratch, 'dist')], {
+			cwd: projectRoot,
+			env: { ...process.env, EXAMPLES_DIR: root },
+		});
+		await assert.rejects(build, (error: { stdout: string; stderr: string }) => {
+			assert.match(`${error.stdout}${error.stderr}`, /broken\/package\.json: "dependencies": must be empty/);
+			return true;
+		});
+	});
+});
