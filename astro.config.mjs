@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import { baseLinks } from './src/lib/markdown/base-links.ts';
 import { exampleRoutes } from './src/lib/sandbox/routes.ts';
+import { LANGUAGE_HEAD_SCRIPT } from './src/lib/twins/language-choice.ts';
 import { siteSettings } from './src/site-settings.ts';
 
 const { base, outDir, site, editBaseUrl } = siteSettings(process.env);
@@ -21,6 +22,7 @@ export default defineConfig({
 			description:
 				'An interactive introduction to network programming: client/server, the protocol stack, sockets, and Python’s network APIs, with runnable examples.',
 			favicon: '/favicon.svg',
+			head: [{ tag: 'script', content: LANGUAGE_HEAD_SCRIPT }],
 			lastUpdated: true,
 			editLink: { baseUrl: editBaseUrl },
 			sidebar: [

@@ -40,7 +40,9 @@ const { values } = parseArgs({
  * @typedef {'commands' | 'silent' | 'half-close' | 'finished'} State
  */
 
-const utf8 = new TextDecoder('utf-8'); // bytes that are not UTF-8 become U+FFFD, like Python's errors="replace"
+// Bytes that are not UTF-8 become U+FFFD, like Python's errors="replace". ignoreBOM: a leading
+// byte order mark stays part of the line (by default TextDecoder would drop it silently).
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 // allowHalfOpen: when the client closes its sending side, Node must NOT close ours for us,
 // so that "half-close" can still answer. In return we must call socket.end() ourselves.

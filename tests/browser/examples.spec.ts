@@ -50,7 +50,10 @@ for (const [path, names] of Object.entries(examplePages)) {
 			const heading = page.locator(`#example-${name}`);
 			await expect(heading).toBeVisible();
 			const section = page.locator('section.example', { has: heading });
-			await expect(section.locator('.recorded-output')).toContainText(/(server|peer A): listening on 127\.0\.0\.1:\d+/);
+			for (const output of await section.locator('.recorded-output').all()) {
+				await expect(output).toContainText(/(server|peer A): listening on 127\.0\.0\.1:\d+/);
+			}
+			await expect(section.locator('.recorded-output')).toHaveCount(2);
 		}
 	});
 }
@@ -123,7 +126,10 @@ test.describe('with JavaScript turned off', () => {
 			const source = readFileSync(join(examplesDir, 'tcp-echo', file), 'utf8');
 			await expect(example.locator('.expressive-code', { hasText: file }).first()).toContainText(source.split('\n')[1]!);
 		}
-		await expect(example.locator('.recorded-output')).toContainText('client: every line came back, closing');
+		for (const output of await example.locator('.recorded-output').all()) {
+			await expect(output).toBeVisible();
+			await expect(output).toContainText('client: every line came back, closing');
+		}
 		await expect(example.getByRole('button')).toHaveCount(0);
 		await expect(example.getByRole('link', { name: 'tcp-echo.zip' })).toBeVisible();
 	});

@@ -17,6 +17,7 @@ test('the theme switch toggles dark and light mode and remembers the choice', as
 });
 
 test('keyboard alone reaches the skip link, the search button and the sidebar', async ({ page }) => {
+	test.setTimeout(90_000); // 40 real key presses, each followed by a look at the focused element
 	await page.goto(siteUrl('/course/sockets/'));
 	const reached: string[] = [];
 	for (let step = 0; step < 40; step++) {

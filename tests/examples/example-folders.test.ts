@@ -28,9 +28,11 @@ describe('example folders', () => {
 		it(`${name} has its own test file (robustness and npm start)`, () => {
 			assert.ok(existsSync(join(testsDir, `${name}.test.ts`)), `missing tests/examples/${name}.test.ts`);
 		});
-		it(`${name}/launch.js is the same as every other example's`, () => {
-			const reference = readFileSync(join(examplesDir, 'tcp-echo', 'launch.js'), 'utf8');
-			assert.equal(readFileSync(join(examplesDir, name, 'launch.js'), 'utf8'), reference);
-		});
+		for (const launcher of ['launch.js', 'python/launch.py']) {
+			it(`${name}/${launcher} is the same as every other example's`, () => {
+				const reference = readFileSync(join(examplesDir, 'tcp-echo', launcher), 'utf8');
+				assert.equal(readFileSync(join(examplesDir, name, launcher), 'utf8'), reference);
+			});
+		}
 	}
 });

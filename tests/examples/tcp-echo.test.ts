@@ -1,90 +1,127 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startExampleServer, type ExampleServer } from './support/example-process.ts';
-import { assertNpmStartPrints } from './support/npm-start.ts';
+import { promisify } from 'node:util';
+import { examplesDir, startExampleServer, type ExampleServer } from './support/example-process.ts';
+import { watchMemory } from './support/memory.ts';
+import { assertStartPrints } from './support/npm-start.ts';
 import { randomBytes, seededRandom } from './support/random.ts';
 import { splitRandomly, tcpExchange, vanishMidMessage } from './support/tcp-client.ts';
+import { twins } from './support/twins.ts';
 
+const run = promisify(execFile);
 const MAX_LINE = 1024 * 1024;
 const endsWithLines = (count: number) => (received: Buffer) =>
 	received.reduce((n, byte) => n + (byte === 0x0a ? 1 : 0), 0) >= count;
 
-it('tcp-echo: npm start exits 0 and prints the labelled exchange', async () => {
-	await assertNpmStartPrints('tcp-echo', [
-		/^server: listening on 127\.0\.0\.1:\d+$/,
-		/^client: connected to 127\.0\.0\.1:\d+ from local port \d+$/,
-		/^client: sent 6 bytes: "hello\\n"$/,
-		/^client: received 6 bytes: "hello\\n"$/,
-		/^client: every line came back, closing$/,
-		/^server: stopping$/,
-	]);
-});
+/** What the client prints, in order, whichever server it talks to. */
+const clientLines = [
+	/^client: connected to 127\.0\.0\.1:\d+ from local port \d+$/,
+	/^client: sent 6 bytes: "hello\\n"$/,
+	/^client: received 6 bytes: "hello\\n"$/,
+	/^client: received 32 bytes: "Grüße: ü is 2 bytes in UTF-8\\n"$/,
+	/^client: every line came back, closing$/,
+];
 
-describe('tcp-echo server (Node)', () => {
-	let server: ExampleServer;
-	before(async () => {
-		server = await startExampleServer('tcp-echo');
+for (const language of ['node', 'python'] as const) {
+	it(`tcp-echo (${language}): the start command exits 0 and prints the labelled exchange`, async () => {
+		await assertStartPrints('tcp-echo', language, [/^server: listening on 127\.0\.0\.1:\d+$/, ...clientLines, /^server: stopping$/]);
 	});
-	after(async () => {
-		await server.stop();
-	});
+}
 
-	it('gives each of 200 concurrent clients exactly its own lines back, in order', async () => {
-		const random = seededRandom(200);
-		const clients = Array.from({ length: 200 }, (_, id) => {
-			const lines = Array.from({ length: 20 }, (_, seq) => `client ${id} line ${seq} ${'x'.repeat(Math.floor(random() * 300))}\n`);
-			const sent = Buffer.from(lines.join(''));
-			return { sent, chunks: splitRandomly(sent, random, 6), lines: lines.length };
+for (const impl of twins('server.js', 'python/server.py')) {
+	describe(`tcp-echo server (${impl.label})`, () => {
+		let server: ExampleServer;
+		before(async () => {
+			server = await startExampleServer('tcp-echo', impl.file, [], { command: impl.command });
 		});
-		const results = await Promise.all(
-			clients.map((c) => tcpExchange(server.port, c.chunks, { done: endsWithLines(c.lines), timeoutMs: 20_000 }))
-		);
-		for (const [id, result] of results.entries()) {
-			assert.equal(result.ended, 'done', `client ${id}`);
-			assert.ok(result.received.equals(clients[id]!.sent), `client ${id} got back different bytes`);
-		}
-	});
-
-	it('echoes garbage bytes unchanged, byte for byte, and keeps running', async () => {
-		const garbage = randomBytes(seededRandom(7), 64 * 1024);
-		const lines = garbage.reduce((n, b) => n + (b === 0x0a ? 1 : 0), 0);
-		const withFinalNewline = Buffer.concat([garbage, Buffer.from('\n')]);
-		const result = await tcpExchange(server.port, splitRandomly(withFinalNewline, seededRandom(8), 10), {
-			done: endsWithLines(lines + 1),
+		after(async () => {
+			await server.stop();
 		});
-		assert.equal(result.ended, 'done');
-		assert.ok(result.received.equals(withFinalNewline));
-		assert.ok(server.alive());
-	});
 
-	it('refuses a line over 1 MiB with an error and closes, without buffering what follows', async () => {
-		const rssBefore = server.rss();
-		const flood = Array.from({ length: 32 }, () => Buffer.alloc(256 * 1024, 0x61)); // 8 MiB, no newline
-		const result = await tcpExchange(server.port, flood, { timeoutMs: 15_000 });
-		assert.match(result.received.toString(), new RegExp(`^error: line longer than ${MAX_LINE} bytes, closing\\n$`));
-		assert.notEqual(result.ended, 'timeout');
-		const rssAfter = server.rss();
-		if (rssBefore !== undefined && rssAfter !== undefined) {
-			assert.ok(rssAfter - rssBefore < 48 * 1024 * 1024, `server memory grew by ${(rssAfter - rssBefore) >> 20} MiB`);
+		it('gives each of 200 concurrent clients exactly its own lines back, in order', async () => {
+			const random = seededRandom(200);
+			const clients = Array.from({ length: 200 }, (_, id) => {
+				const lines = Array.from({ length: 20 }, (_, seq) => `client ${id} line ${seq} ${'x'.repeat(Math.floor(random() * 300))}\n`);
+				const sent = Buffer.from(lines.join(''));
+				return { sent, chunks: splitRandomly(sent, random, 6), lines: lines.length };
+			});
+			const results = await Promise.all(
+				clients.map((c) => tcpExchange(server.port, c.chunks, { done: endsWithLines(c.lines), timeoutMs: 20_000 }))
+			);
+			for (const [id, result] of results.entries()) {
+				assert.equal(result.ended, 'done', `client ${id}`);
+				assert.ok(result.received.equals(clients[id]!.sent), `client ${id} got back different bytes`);
+			}
+		});
+
+		it('echoes garbage bytes unchanged, byte for byte, and keeps running', async () => {
+			const garbage = randomBytes(seededRandom(7), 64 * 1024);
+			const lines = garbage.reduce((n, b) => n + (b === 0x0a ? 1 : 0), 0);
+			const withFinalNewline = Buffer.concat([garbage, Buffer.from('\n')]);
+			const result = await tcpExchange(server.port, splitRandomly(withFinalNewline, seededRandom(8), 10), {
+				done: endsWithLines(lines + 1),
+			});
+			assert.equal(result.ended, 'done');
+			assert.ok(result.received.equals(withFinalNewline));
+			assert.ok(server.alive());
+		});
+
+		it('echoes a last line without "\\n" when the client closes its sending side', async () => {
+			const result = await tcpExchange(server.port, [Buffer.from('no newline')], { endAfterSending: true });
+			assert.equal(result.received.toString(), 'no newline');
+			assert.equal(result.ended, 'closed');
+		});
+
+		it('refuses a line over 1 MiB with an error and closes, without buffering what follows', async () => {
+			const memory = watchMemory(server);
+			const flood = Array.from({ length: 32 }, () => Buffer.alloc(256 * 1024, 0x61)); // 8 MiB, no newline
+			const result = await tcpExchange(server.port, flood, { timeoutMs: 15_000 });
+			assert.equal(result.received.toString(), `error: line longer than ${MAX_LINE} bytes, closing\n`);
+			assert.notEqual(result.ended, 'timeout');
+			memory.assertBounded();
+			const check = await tcpExchange(server.port, [Buffer.from('still here\n')], { done: endsWithLines(1) });
+			assert.equal(check.received.toString(), 'still here\n');
+		});
+
+		it('keeps serving others when clients vanish mid-line', async () => {
+			const vanishing = Array.from({ length: 50 }, (_, i) => vanishMidMessage(server.port, Buffer.from(`half a line ${i}`)));
+			const steady = Array.from({ length: 20 }, (_, i) =>
+				tcpExchange(server.port, [Buffer.from(`steady ${i}\n`)], { done: endsWithLines(1) })
+			);
+			await Promise.all(vanishing);
+			for (const [i, result] of (await Promise.all(steady)).entries()) assert.equal(result.received.toString(), `steady ${i}\n`);
+			const later = await tcpExchange(server.port, [Buffer.from('after\n')], { done: endsWithLines(1) });
+			assert.equal(later.received.toString(), 'after\n');
+			assert.ok(server.alive());
+		});
+
+		it('says clearly when its port is taken', async () => {
+			const second = startExampleServer('tcp-echo', impl.file, ['--port', String(server.port)], { command: impl.command });
+			await assert.rejects(second, /already in use/);
+		});
+	});
+}
+
+describe('tcp-echo interop: each client against the other language’s server', () => {
+	const servers = twins('server.js', 'python/server.py');
+	const clients = twins('client.js', 'python/client.py');
+	for (const server of servers) {
+		for (const client of clients.filter((c) => c.language !== server.language)) {
+			it(`${client.label} client → ${server.label} server`, async () => {
+				const running = await startExampleServer('tcp-echo', server.file, [], { command: server.command });
+				try {
+					const { stdout } = await run(client.command, [client.file, '--port', String(running.port), 'interop ✓'], {
+						cwd: join(examplesDir, 'tcp-echo'),
+						timeout: 20_000,
+					});
+					assert.match(stdout, /^client: received 12 bytes: "interop ✓\\n"$/m);
+					assert.match(stdout, /^client: every line came back, closing$/m);
+				} finally {
+					await running.stop();
+				}
+			});
 		}
-		const check = await tcpExchange(server.port, [Buffer.from('still here\n')], { done: endsWithLines(1) });
-		assert.equal(check.received.toString(), 'still here\n');
-	});
-
-	it('keeps serving others when clients vanish mid-line', async () => {
-		const vanishing = Array.from({ length: 50 }, (_, i) => vanishMidMessage(server.port, Buffer.from(`half a line ${i}`)));
-		const steady = Array.from({ length: 20 }, (_, i) =>
-			tcpExchange(server.port, [Buffer.from(`steady ${i}\n`)], { done: endsWithLines(1) })
-		);
-		await Promise.all(vanishing);
-		for (const [i, result] of (await Promise.all(steady)).entries()) assert.equal(result.received.toString(), `steady ${i}\n`);
-		const after = await tcpExchange(server.port, [Buffer.from('after\n')], { done: endsWithLines(1) });
-		assert.equal(after.received.toString(), 'after\n');
-		assert.ok(server.alive());
-	});
-
-	it('says clearly when its port is taken', async () => {
-		const second = startExampleServer('tcp-echo', 'server.js', ['--port', String(server.port)]);
-		await assert.rejects(second, /already in use/);
-	});
+	}
 });

@@ -33,6 +33,12 @@ const cases: [string, (dir: string) => void, RegExp][] = [
 	['no sandboxNote for a sandbox: false example', (dir) => edit(join(dir, 'README.md'), (t) => t.replace('sandbox: true', 'sandbox: false')), /^examples\/broken\/README\.md: front matter "sandboxNote": is required when sandbox is false/],
 	['sandbox is not a boolean', (dir) => edit(join(dir, 'README.md'), (t) => t.replace('sandbox: true', 'sandbox: maybe')), /^examples\/broken\/README\.md: front matter "sandbox": must be true/],
 	['a shown file does not exist', (dir) => edit(join(dir, 'README.md'), (t) => t.replace('files: [server.js', 'files: [serve.js')), /^examples\/broken\/README\.md: front matter "files" lists serve\.js, which is not in the folder/],
+	['a shown Python file does not exist', (dir) => edit(join(dir, 'README.md'), (t) => t.replace('python: [python/server.py', 'python: [python/serve.py')), /^examples\/broken\/README\.md: front matter "python" lists python\/serve\.py, which is not in the folder/],
+	['the Python twin is not listed', (dir) => edit(join(dir, 'README.md'), (t) => t.replace(/^python:.*\n/m, '')), /^examples\/broken\/README\.md: front matter "python": is missing/],
+	['the Python start file is missing', (dir) => {
+		unlinkSync(join(dir, 'python', 'start.py'));
+		edit(join(dir, 'README.md'), (t) => t.replace(', python/start.py]', ']'));
+	}, /^examples\/broken: python\/start\.py is missing/],
 	['package.json is missing', (dir) => unlinkSync(join(dir, 'package.json')), /^examples\/broken: package\.json is missing/],
 	['package.json is not JSON', (dir) => edit(join(dir, 'package.json'), (t) => t.replace('{', '{,')), /^examples\/broken\/package\.json: is not valid JSON/],
 	['package.json has a dependency', (dir) => edit(join(dir, 'package.json'), (t) => t.replace('"private": true,', '"private": true, "dependencies": { "left-pad": "1.3.0" },')), /^examples\/broken\/package\.json: "dependencies": must be empty/],
@@ -70,13 +76,17 @@ describe('reading an example folder', () => {
 		});
 	});
 
-	it('tells a stale recording from a fresh one', () => {
+	it('tells a stale recording from a fresh one, for each language separately', () => {
 		const root = brokenCopy(() => {});
-		assert.equal(isFresh(readExample(root, 'broken'), readRecording(root, readExample(root, 'broken'))), true);
+		const fresh = (language: 'node' | 'python') =>
+			isFresh(readExample(root, 'broken'), readRecording(root, readExample(root, 'broken')), language);
+		assert.deepEqual([fresh('node'), fresh('python')], [true, true]);
+		edit(join(root, 'broken', 'README.md'), (t) => `${t}\nMore prose does not change any output.\n`);
+		assert.deepEqual([fresh('node'), fresh('python')], [true, true]);
 		edit(join(root, 'broken', 'client.js'), (t) => t.replace("'hello'", "'hi'"));
-		assert.equal(isFresh(readExample(root, 'broken'), readRecording(root, readExample(root, 'broken'))), false);
-		edit(join(root, 'broken', 'README.md'), (t) => `${t}\nMore prose.\n`);
-		assert.equal(isFresh(readExample(root, 'broken'), readRecording(root, readExample(root, 'broken'))), false);
+		assert.deepEqual([fresh('node'), fresh('python')], [false, true]);
+		edit(join(root, 'broken', 'python', 'client.py'), (t) => t.replace('"hello"', '"hi"'));
+		assert.deepEqual([fresh('node'), fresh('python')], [false, false]);
 	});
 });
 

@@ -14,14 +14,16 @@ export const examplePages: Record<string, string[]> = {
 	'/course/socket-functions/': ['tcp-echo', 'failures'],
 };
 
-/** Every file of an example folder (dotfiles skipped), path → content, as on disk. */
+/** Every file of an example folder (dotfiles and __pycache__ skipped), path → content, as on disk. */
 export function exampleFiles(name: string): Record<string, string> {
 	const dir = join(examplesDir, name);
 	const files: Record<string, string> = {};
 	for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
 		if (!entry.isFile()) continue;
 		const path = relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/');
-		if (!path.split('/').some((part) => part.startsWith('.'))) files[path] = readFileSync(join(dir, path), 'utf8');
+		if (!path.split('/').some((part) => part.startsWith('.') || part === '__pycache__')) {
+			files[path] = readFileSync(join(dir, path), 'utf8');
+		}
 	}
 	return files;
 }

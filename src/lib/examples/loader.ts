@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Loader } from 'astro/loaders';
 import { listExampleNames, readExample } from './read-example.ts';
+import { languageInfo, type Language } from './languages.ts';
 import { isFresh, readRecording } from './recording.ts';
 import { exampleEntrySchema, type ExampleEntry } from './schema.ts';
 
@@ -20,10 +21,13 @@ export function examplesLoader({ dir = process.env['EXAMPLES_DIR'] ?? './example
 			for (const name of listExampleNames(examplesDir)) {
 				const source = readExample(examplesDir, name, displayRoot);
 				const recording = readRecording(examplesDir, source, displayRoot);
-				const fresh = isFresh(source, recording);
-				if (!fresh) {
-					logger.warn(`${source.folder} changed since its output was recorded; run "npm run record -- ${name}"`);
-				}
+				const twin = (language: Language, shownFiles: string[]) => {
+					const fresh = isFresh(source, recording, language);
+					if (!fresh) {
+						logger.warn(`${source.folder}: the ${languageInfo[language].label} code changed since its output was recorded; run "npm run record -- ${name}"`);
+					}
+					return { command: languageInfo[language].command, shownFiles, recorded: { ...recording.runs[language], fresh } };
+				};
 				const notes = await renderMarkdown(source.readmeBody);
 				const data: ExampleEntry = {
 					name,
@@ -34,8 +38,7 @@ export function examplesLoader({ dir = process.env['EXAMPLES_DIR'] ?? './example
 					...(source.frontMatter.sandboxNote ? { sandboxNote: source.frontMatter.sandboxNote } : {}),
 					startFile: source.startFile,
 					files: source.files,
-					shownFiles: source.frontMatter.files,
-					recorded: { ...recording.runs.node, fresh },
+					twins: { node: twin('node', source.frontMatter.files), python: twin('python', source.frontMatter.python) },
 					notesHtml: scopeHeadings(notes.html, name),
 				};
 				store.set({ id: name, data: await parseData({ id: name, data }), digest: generateDigest(data) });

@@ -11,6 +11,7 @@ import {
 	type ExampleFile,
 	type ExampleFrontMatter,
 } from './schema.ts';
+import { languageInfo } from './languages.ts';
 
 /** A problem with one example folder; the message names the folder and the file. */
 export class ExampleError extends Error {
@@ -30,7 +31,7 @@ export interface ExampleSource {
 	/** README.md without its front matter. */
 	readmeBody: string;
 	startFile: string;
-	/** Every file in the folder (dotfiles skipped), sorted by path. */
+	/** Every file in the folder (dotfiles and __pycache__ skipped), sorted by path. */
 	files: ExampleFile[];
 }
 
@@ -62,8 +63,13 @@ export function readExample(examplesDir: string, name: string, displayRoot = 'ex
 	if (!byPath.has(startFile)) {
 		throw new ExampleError(`${folder}/package.json`, `scripts.start runs ${startFile}, which is not in the folder`);
 	}
-	for (const shown of frontMatter.files) {
-		if (!byPath.has(shown)) throw new ExampleError(`${folder}/README.md`, `front matter "files" lists ${shown}, which is not in the folder`);
+	for (const [key, shownFiles] of [['files', frontMatter.files], ['python', frontMatter.python]] as const) {
+		for (const shown of shownFiles) {
+			if (!byPath.has(shown)) throw new ExampleError(`${folder}/README.md`, `front matter "${key}" lists ${shown}, which is not in the folder`);
+		}
+	}
+	if (!byPath.has(languageInfo.python.startFile)) {
+		throw new ExampleError(folder, `${languageInfo.python.startFile} is missing (it runs the Python twin, like npm start runs the Node version)`);
 	}
 	for (const file of files.filter((f) => f.path.endsWith('.js'))) {
 		if (!file.content.startsWith('// @ts-check')) {
@@ -84,7 +90,8 @@ function readFolderFiles(dir: string, folder: string): ExampleFile[] {
 	let total = 0;
 	for (const entry of entries.sort()) {
 		const path = entry.split(sep).join(posix.sep);
-		if (path.split('/').some((part) => part.startsWith('.'))) continue;
+		// Dotfiles and Python's bytecode cache are machine-made, not part of the example.
+		if (path.split('/').some((part) => part.startsWith('.') || part === '__pycache__')) continue;
 		const location = `${folder}/${path}`;
 		if (path.split('/').includes('node_modules')) {
 			throw new ExampleError(location, 'examples have no dependencies, so there must be no node_modules folder');

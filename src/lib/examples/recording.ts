@@ -1,6 +1,8 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { languageInfo, type Language } from './languages.ts';
+import { findPython } from './python.ts';
 import { ExampleError, type ExampleSource } from './read-example.ts';
 import { recordingSchema, type RecordedRun, type Recording } from './schema.ts';
 import { sourceHash } from './source-hash.ts';
@@ -36,19 +38,29 @@ export function readRecording(examplesDir: string, example: ExampleSource, displ
 	return parsed.data;
 }
 
-/** True when the recorded Node run was made from exactly the example's current code. */
-export function isFresh(example: ExampleSource, recording: Recording): boolean {
-	return recording.runs.node.sourceHash === sourceHash(example.files, 'node');
+/** True when the recorded run in `language` was made from exactly the example's current code. */
+export function isFresh(example: ExampleSource, recording: Recording, language: Language): boolean {
+	return recording.runs[language].sourceHash === sourceHash(example.files, language);
 }
 
 /**
- * Runs the example's start file with this Node, as `npm start` would, and returns what it
- * printed (stdout and stderr in arrival order). Rejects if it runs longer than `timeoutMs`.
+ * Runs the whole example in `language` as its README says (`npm start`, or
+ * `python3 python/start.py`) and returns what it printed (stdout and stderr in arrival
+ * order). Rejects if it runs longer than `timeoutMs`.
  */
-export function runExample(examplesDir: string, example: ExampleSource, timeoutMs = 60_000): Promise<RecordedRun> {
+export function runExample(
+	examplesDir: string,
+	example: ExampleSource,
+	language: Language,
+	timeoutMs = 60_000
+): Promise<RecordedRun> {
 	const started = performance.now();
+	const [command, args, runtime] =
+		language === 'node'
+			? [process.execPath, [example.startFile], `Node.js ${process.version}`]
+			: [findPython(), [languageInfo.python.startFile], `Python ${pythonVersion()}`];
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [example.startFile], {
+		const child = spawn(command, args, {
 			cwd: join(examplesDir, example.name),
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
@@ -57,19 +69,19 @@ export function runExample(examplesDir: string, example: ExampleSource, timeoutM
 		child.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
 		const timer = setTimeout(() => {
 			child.kill('SIGKILL');
-			reject(new Error(`${example.folder}: npm start did not finish within ${timeoutMs / 1000} s\n${output}`));
+			reject(new Error(`${example.folder}: ${languageInfo[language].command} did not finish within ${timeoutMs / 1000} s\n${output}`));
 		}, timeoutMs);
 		child.on('error', reject);
 		child.on('close', (code) => {
 			clearTimeout(timer);
 			resolve({
-				command: 'npm start',
-				runtime: `Node.js ${process.version}`,
+				command: languageInfo[language].command,
+				runtime,
 				platform: `${process.platform} ${process.arch}`,
 				recordedAt: new Date().toISOString(),
 				exitCode: code ?? 1,
 				durationMs: Math.round(performance.now() - started),
-				sourceHash: sourceHash(example.files, 'node'),
+				sourceHash: sourceHash(example.files, language),
 				output,
 			});
 		});
@@ -79,4 +91,12 @@ export function runExample(examplesDir: string, example: ExampleSource, timeoutM
 export function writeRecording(examplesDir: string, name: string, runs: Recording['runs']): void {
 	const recording: Recording = { example: name, runs };
 	writeFileSync(recordingPath(examplesDir, name), `${JSON.stringify(recording, null, '\t')}\n`);
+}
+
+let pythonVersionText: string | undefined;
+function pythonVersion(): string {
+	pythonVersionText ??= execFileSync(findPython(), ['-c', 'import platform; print(platform.python_version())'], {
+		encoding: 'utf8',
+	}).trim();
+	return pythonVersionText;
 }

@@ -20,6 +20,9 @@ export const exampleFrontMatterSchema = z
 		sandbox: z.boolean({ error: 'must be true (runs in the browser sandbox) or false (runs on your machine only)' }),
 		sandboxNote: z.string().trim().min(1).optional(),
 		files: z.array(relativeFilePath).min(1, 'must list at least one file to show'),
+		python: z
+			.array(relativeFilePath.regex(/^python\//, 'must be a file in the python/ folder'))
+			.min(1, 'must list the Python twin’s files to show, such as python/server.py'),
 	})
 	.refine((front) => front.sandbox || front.sandboxNote !== undefined, {
 		path: ['sandboxNote'],
@@ -72,10 +75,18 @@ export type RecordedRun = z.infer<typeof recordedRunSchema>;
 
 export const recordingSchema = z.object({
 	example: z.string(),
-	runs: z.object({ node: recordedRunSchema }).catchall(recordedRunSchema),
+	runs: z.object({ node: recordedRunSchema, python: recordedRunSchema }),
 });
 
 export type Recording = z.infer<typeof recordingSchema>;
+
+const twinSchema = z.object({
+	/** The one command that runs the example in this language, from its folder. */
+	command: z.string(),
+	/** Files shown on the page, in reading order (server first). */
+	shownFiles: z.array(z.string()),
+	recorded: recordedRunSchema.extend({ fresh: z.boolean() }),
+});
 
 /** What the `examples` content collection holds for each example. */
 export const exampleEntrySchema = z.object({
@@ -87,11 +98,10 @@ export const exampleEntrySchema = z.object({
 	sandboxNote: z.string().optional(),
 	/** The file `npm start` runs. */
 	startFile: z.string(),
-	/** Every file of the folder, sorted by path: what the sandbox receives. */
+	/** Every file of the folder, sorted by path: what the sandbox and the zip receive. */
 	files: z.array(z.object({ path: z.string(), content: z.string() })),
-	/** The files shown on the page, in reading order. */
-	shownFiles: z.array(z.string()),
-	recorded: recordedRunSchema.extend({ fresh: z.boolean() }),
+	/** The Node.js program and its Python twin: files shown on the page and a recorded run. */
+	twins: z.object({ node: twinSchema, python: twinSchema }),
 	/** README body (protocol, how to run, things to try) as HTML. */
 	notesHtml: z.string(),
 });

@@ -13,10 +13,11 @@ export interface SandboxRequest {
 
 /**
  * The StackBlitz project for an example: Node template, every file of the example folder as
- * it is, `npm start` run on load, the first shown file (the server) open in the editor.
+ * it is (the Python twin too, to read next to the Node code: WebContainers run no Python),
+ * `npm start` run on load, the first shown Node file (the server) open in the editor.
  */
-export function sandboxRequest(example: Pick<ExampleEntry, 'title' | 'summary' | 'files' | 'shownFiles'>): SandboxRequest {
-	const openFile = example.shownFiles[0]!;
+export function sandboxRequest(example: Pick<ExampleEntry, 'title' | 'summary' | 'files' | 'twins'>): SandboxRequest {
+	const openFile = example.twins.node.shownFiles[0]!;
 	return {
 		project: {
 			title: `${example.title} (Network Programming course)`,

@@ -75,6 +75,7 @@ export function startExampleServer(
 				done();
 				reject(new Error(`${example}/${file}: no line matching ${pattern} within ${ms} ms in:\n${output.join('\n')}`));
 			}, ms);
+			timer.unref(); // a program that has exited must not keep the test process waiting
 			watchers.add(check);
 			check();
 		});

@@ -1,0 +1,29 @@
+/** The two languages every example is written in: Node.js (runs in the sandbox) and Python. */
+export type Language = 'node' | 'python';
+
+export const LANGUAGES: readonly Language[] = ['node', 'python'];
+
+export interface LanguageInfo {
+	label: string;
+	/** The one command that runs the whole example, from its folder, as the README says. */
+	command: string;
+	/** The file that command runs, relative to the example folder. */
+	startFile: string;
+	/** Whether a file belongs to this language's program (a change makes its recording stale). */
+	owns(path: string): boolean;
+}
+
+export const languageInfo: Record<Language, LanguageInfo> = {
+	node: {
+		label: 'Node.js',
+		command: 'npm start',
+		startFile: 'start.js',
+		owns: (path) => path !== 'README.md' && !path.startsWith('python/'),
+	},
+	python: {
+		label: 'Python',
+		command: 'python3 python/start.py',
+		startFile: 'python/start.py',
+		owns: (path) => path.startsWith('python/'),
+	},
+};

@@ -1,0 +1,103 @@
+import { expect, test } from '@playwright/test';
+import { siteUrl } from '../support/builds.ts';
+import { axeViolations } from '../support/axe.ts';
+
+const PAGE = '/course/socket-functions/';
+const example = (page: import('@playwright/test').Page, name: string) =>
+	page.locator('section.example', { has: page.locator(`#example-${name}`) });
+
+test('each example shows Node.js and Python as tabs; the choice applies to all examples and is remembered on other pages', async ({ page }) => {
+	await page.goto(siteUrl(PAGE));
+	const echo = example(page, 'tcp-echo');
+	const tabs = echo.getByRole('tab');
+	await expect(tabs).toHaveText(['Node.js', 'Python']);
+	await expect(echo.getByRole('tab', { name: 'Node.js' })).toHaveAttribute('aria-selected', 'true');
+	await expect(echo.getByRole('tabpanel')).toHaveCount(1);
+	await expect(echo.getByRole('tabpanel')).toContainText('net.createServer(');
+
+	await echo.getByRole('tab', { name: 'Python' }).click();
+	await expect(echo.getByRole('tab', { name: 'Python' })).toHaveAttribute('aria-selected', 'true');
+	await expect(echo.getByRole('tabpanel')).toContainText('socket.socket(');
+	await expect(echo.getByRole('tabpanel').locator('.recorded-output')).toContainText('python3 python/start.py');
+	// Every other example on the page follows, and the Node code is out of sight.
+	await expect(example(page, 'failures').getByRole('tab', { name: 'Python' })).toHaveAttribute('aria-selected', 'true');
+	await expect(echo.getByText('net.createServer(').first()).toBeHidden();
+
+	await page.goto(siteUrl('/course/sockets/'));
+	await expect(example(page, 'udp-echo').getByRole('tab', { name: 'Python' })).toHaveAttribute('aria-selected', 'true');
+	await expect(example(page, 'udp-echo').getByRole('tabpanel')).toContainText('python/server.py');
+	expect(await axeViolations(page, 'section.example')).toEqual([]);
+});
+
+test('the language tabs work from the keyboard (arrow keys, Home, End)', async ({ page }) => {
+	await page.goto(siteUrl(PAGE));
+	const echo = example(page, 'tcp-echo');
+	const node = echo.getByRole('tab', { name: 'Node.js' });
+	const python = echo.getByRole('tab', { name: 'Python' });
+	await node.focus();
+	await page.keyboard.press('ArrowRight');
+	await expect(python).toBeFocused();
+	await expect(python).toHaveAttribute('aria-selected', 'true');
+	await page.keyboard.press('ArrowRight'); // wraps around
+	await expect(node).toBeFocused();
+	await page.keyboard.press('End');
+	await expect(python).toHaveAttribute('aria-selected', 'true');
+	await page.keyboard.press('Home');
+	await expect(node).toHaveAttribute('aria-selected', 'true');
+	// Only the selected tab is in the Tab order; Tab moves on into the panel.
+	await expect(python).toHaveAttribute('tabindex', '-1');
+	await page.keyboard.press('Tab');
+	await expect(echo.getByRole('tabpanel')).toBeFocused();
+});
+
+test.describe('with JavaScript turned off', () => {
+	test.use({ javaScriptEnabled: false });
+	test('both languages are shown, one after the other, each under its own heading', async ({ page }) => {
+		await page.goto(siteUrl(PAGE));
+		const echo = example(page, 'tcp-echo');
+		await expect(echo.getByRole('tab')).toHaveCount(0);
+		await expect(echo.getByRole('heading', { name: 'Node.js' })).toBeVisible();
+		await expect(echo.getByRole('heading', { name: 'Python' })).toBeVisible();
+		await expect(echo.getByText('net.createServer(').first()).toBeVisible();
+		await expect(echo.getByText('socket.socket(').first()).toBeVisible();
+		await expect(echo.locator('.recorded-output')).toHaveCount(2);
+	});
+});
+
+/** What the linked line must contain, per row of the socket functions table: [Python, Node]. */
+const linkedCalls: Record<string, [RegExp, RegExp]> = {
+	'socket()': [/socket\.socket\(/, /net\.createServer\(/],
+	'bind()': [/\.bind\(/, /\.listen\(/],
+	'listen()': [/\.listen\(/, /\.listen\(/],
+	'connect()': [/\.connect\(/, /net\.connect\(/],
+	'accept()': [/\.accept\(\)/, /createServer\(\(socket\)/],
+	'send() / sendall()': [/\.sendall\(/, /\.write\(/],
+	'recv()': [/\.recv\(/, /on\('data'/],
+	'sendto()': [/\.sendto\(/, /\.send\(/],
+	'recvfrom()': [/\.recvfrom\(/, /on\('message'/],
+	'shutdown()': [/\.shutdown\(/, /\.end\(\)/],
+	'close()': [/\.close\(\)/, /\.close\(\)/],
+};
+
+test('every row of the socket functions table links to the very line of each twin that makes the call', async ({ page }) => {
+	test.setTimeout(120_000); // 22 links, each followed and checked on a page with both twins' code
+	await page.goto(siteUrl(PAGE));
+	const rows = page.locator('table.socket-call-map tbody tr');
+	await expect(rows).toHaveCount(Object.keys(linkedCalls).length);
+	const targets = await rows.evaluateAll((trs) =>
+		trs.map((tr) => ({
+			call: tr.querySelector('th')!.textContent!.trim(),
+			hrefs: [...tr.querySelectorAll('td:last-child a')].map((a) => (a as HTMLAnchorElement).href),
+		}))
+	);
+	for (const { call, hrefs } of targets) {
+		expect(hrefs, call).toHaveLength(2);
+		for (const [index, href] of hrefs.entries()) {
+			await page.goto(href);
+			const line = page.locator(`[id="${new URL(href).hash.slice(1)}"]`);
+			await expect(line, `${call} → ${href}`).toBeVisible();
+			await expect(line, `${call} → ${href}`).toHaveText(linkedCalls[call]![index]!);
+			await expect(line).toHaveCSS('outline-style', 'solid'); // :target highlight
+		}
+	}
+});
