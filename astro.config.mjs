@@ -3,6 +3,10 @@ import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import { baseLinks } from './src/lib/markdown/base-links.ts';
 import { exampleRoutes } from './src/lib/sandbox/routes.ts';
+import { precompress } from './src/lib/build/precompress.ts';
+import { tokenClasses } from './src/lib/build/token-classes.ts';
+import { contentSecurityPolicy } from './src/lib/security/csp-integration.ts';
+import { lightTableOfContents } from './src/lib/toc/light-toc-integration.ts';
 import { LANGUAGE_HEAD_SCRIPT } from './src/lib/twins/language-choice.ts';
 import { siteSettings } from './src/site-settings.ts';
 
@@ -34,10 +38,22 @@ export default defineConfig({
 			},
 			// Wrapped code never scrolls sideways on a phone, so there is nothing to reach by keyboard
 			// and no unlabelled scroll region per code block (axe: landmark-unique).
-			expressiveCode: { defaultProps: { wrap: true } },
+			expressiveCode: {
+				defaultProps: { wrap: true },
+				// Shiki's JavaScript RegExp engine gives the same highlighting for our languages
+				// as its WebAssembly one (tested: identical pages) at a third less build time.
+				shiki: { engine: 'javascript' },
+			},
 			customCss: ['./src/styles/course.css'],
 		}),
 		baseLinks(),
 		exampleRoutes(),
+		lightTableOfContents(),
+		// These three last, in this order, as they rewrite the built files: code colours move to
+		// classes, the policy hashes the final HTML (after Starlight wrote it and Pagefind indexed
+		// it), then every file is compressed as it will be served.
+		tokenClasses(),
+		contentSecurityPolicy(),
+		precompress(),
 	],
 });

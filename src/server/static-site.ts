@@ -28,7 +28,8 @@ export function createStaticSite({ dir, base }: StaticSiteOptions): Server {
 		throw new Error(`No built site in ${root} (index.html is missing). Run "npm run build" first.`);
 	}
 	const notFoundPage = existsSync(join(root, '404.html')) ? readFileSync(join(root, '404.html')) : undefined;
-	const files = sirv(root, { dev: false, etag: true, extensions: ['html'] });
+	// brotli/gzip: serve the .br/.gz copies the build wrote (src/lib/build/precompress.ts), as real hosts compress.
+	const files = sirv(root, { dev: false, etag: true, extensions: ['html'], brotli: true, gzip: true });
 
 	const notFound = (res: ServerResponse) => {
 		res.statusCode = 404;

@@ -1,35 +1,173 @@
 /**
- * `npm run bench`: builds the site, then measures in Chromium what each page downloads
- * before any interaction (including what is fetched at idle). Prints a table and writes
- * bench-results/latest.json for comparison between runs.
+ * `npm run bench [-- --skip-tests]`: builds the site, then measures it and checks the budgets.
+ * - what each page downloads before any interaction, idle-time loads included (Chromium);
+ * - what clicking "Run in sandbox" and opening search add, and that nothing came earlier;
+ * - third-party requests before interaction, ours vs. the usual eager StackBlitz embed;
+ * - Lighthouse (mobile) on the home page, a course page and an example page;
+ * - requests per second of the static server under 200 concurrent clients;
+ * - build time and `npm test` time.
+ * Prints Markdown tables, writes bench-results/latest.json, and exits 1 if a budget fails.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { chromium } from '@playwright/test';
-import { startStaticSite } from '../../src/server/static-site.ts';
+import { chromium, type Browser } from '@playwright/test';
+import { startStaticSite, type RunningSite } from '../../src/server/static-site.ts';
+import { runLoad, siteLoadPaths, missingPath } from '../site/support/load.ts';
+import { serveInThread } from '../site/support/served-site.ts';
 import { chromiumArgs, findChromium } from '../support/chromium.ts';
 import { builds, builtPages } from '../support/builds.ts';
+import { FAKE_STACKBLITZ } from '../support/fake-stackblitz.ts';
+import { checkBudgets, type BudgetResult } from './budgets.ts';
+import { thirdPartyRequestsBeforeInteraction } from './eager-embed.ts';
+import { auditWithLighthouse } from './lighthouse-audit.ts';
 import { inlineScriptBytes, recordWeight } from './page-weight.ts';
 
 const IDLE_WAIT_MS = 3000;
+/** The page whose examples are measured with a click (it embeds the tcp-echo sandbox). */
 const EXAMPLE_PAGE = '/course/socket-functions/';
-/** Answers the StackBlitz SDK's handshake, so the click completes without the real service. */
-const FAKE_STACKBLITZ = `<!doctype html><script>addEventListener('message', (e) => {
-	if (e.data && e.data.action === 'SDK_INIT') e.source.postMessage({ action: 'SDK_INIT_SUCCESS', id: e.data.id, payload: {} }, '*', [new MessageChannel().port1]);
-});</script>`;
+/** The course page audited by Lighthouse: the longest prose page with an example. */
+const COURSE_PAGE = '/course/protocol-stack/';
+const LOAD_SECONDS = 10;
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+const step = (message: string) => console.log(`bench: ${message}`);
 
-console.log('bench: building the site…');
-const buildStarted = performance.now();
-execFileSync('npx', ['astro', 'build'], { stdio: 'ignore' });
-const buildSeconds = (performance.now() - buildStarted) / 1000;
-console.log(`bench: build took ${buildSeconds.toFixed(1)} s`);
+const skipTests = process.argv.includes('--skip-tests');
+
+const BUILDS = 3;
+const buildTimes: number[] = [];
+for (let run = 1; run <= BUILDS; run++) {
+	step(`building the site (${run} of ${BUILDS}; the median counts)…`);
+	buildTimes.push(timed(() => execFileSync('npx', ['astro', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] })));
+}
+const buildSeconds = [...buildTimes].sort((a, b) => a - b)[Math.floor(BUILDS / 2)]!;
+step(`builds took ${buildTimes.map((s) => s.toFixed(1)).join(', ')} s`);
 
 const site = await startStaticSite(builds.root);
+const pageUrl = (path: string) => new URL(path.slice(1), site.url).href;
 const browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs });
-const rows = [];
-let afterRun: Awaited<ReturnType<typeof measureRunClick>>;
+let pages: Awaited<ReturnType<typeof measurePages>>;
+let afterRun: Awaited<ReturnType<typeof measureClick>>;
+let afterSearch: Awaited<ReturnType<typeof measureClick>>;
+let ours: Awaited<ReturnType<typeof thirdPartyRequestsBeforeInteraction>>;
+let eager: typeof ours;
 try {
+	step('recording what every page downloads before any interaction…');
+	pages = await measurePages(browser, site);
+	step('clicking Run in sandbox, opening search…');
+	afterRun = await measureClick(browser, EXAMPLE_PAGE, async (page) => {
+		await page.getByRole('button', { name: 'Run in sandbox' }).first().click();
+		await page.getByText(/sandbox is running/).first().waitFor();
+	});
+	afterSearch = await measureClick(browser, EXAMPLE_PAGE, async (page) => {
+		await page.keyboard.press('Control+k');
+		await page.getByRole('dialog').getByRole('textbox', { name: 'Search' }).fill('socket');
+		await page.locator('#starlight__search .pagefind-ui__result-link').first().waitFor();
+	});
+	step('counting third-party requests: ours, and the same page with an eager StackBlitz embed…');
+	ours = await thirdPartyRequestsBeforeInteraction(browser, pageUrl(EXAMPLE_PAGE), { eager: false });
+	eager = await thirdPartyRequestsBeforeInteraction(browser, pageUrl(EXAMPLE_PAGE), { eager: true });
+} finally {
+	await browser.close();
+}
+
+step('Lighthouse (mobile, 3 runs a page, median kept)…');
+const lighthouse = await auditWithLighthouse(['/', COURSE_PAGE, EXAMPLE_PAGE].map(pageUrl));
+await site.close();
+step(`loading the static server (on its own thread) with 200 concurrent clients for ${LOAD_SECONDS} s…`);
+const loadedSite = await serveInThread(builds.root);
+const load = await runLoad({
+	url: loadedSite.url,
+	connections: 200,
+	durationSeconds: LOAD_SECONDS,
+	paths: siteLoadPaths('root'),
+	expectedStatus: { [missingPath]: 404 },
+});
+await loadedSite.close();
+
+let testRun: { seconds: number; passed: boolean } | undefined;
+if (!skipTests) {
+	step('timing npm test (its output goes to bench-results/npm-test.log)…');
+	mkdirSync('bench-results', { recursive: true });
+	let passed = false;
+	const seconds = timed(() => {
+		const run = spawnSync('npm', ['test'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+		writeFileSync('bench-results/npm-test.log', `${run.stdout}\n${run.stderr}`);
+		passed = run.status === 0;
+	});
+	testRun = { seconds, passed };
+}
+
+const budgets = checkBudgets({
+	buildSeconds,
+	jsBeforeInteraction: pages.map((p) => ({ path: p.path, gzipBytes: p.js.gzip + p.inlineJs.gzip })),
+	urlsBeforeInteraction: [...new Set(pages.flatMap((p) => p.urls))],
+	searchCodeUrls: afterSearch.ownUrls,
+	sandboxCodeUrls: afterRun.ownUrls,
+	lighthouse,
+	thirdPartyRequestsBeforeInteraction: ours.requests,
+	loadErrors: load.errors + load.timeouts + Object.values(load.unexpected).reduce((n, c) => n + c, 0),
+});
+
+printTable(
+	['page', 'requests', 'JS gzip kB (files + inline)', 'CSS gzip kB', 'HTML gzip kB', 'fonts kB', 'HTML raw kB'],
+	pages.map((p) => [p.path, p.requests, `${kb(p.js.gzip + p.inlineJs.gzip)} (${kb(p.js.gzip)} + ${kb(p.inlineJs.gzip)})`, kb(p.css.gzip), kb(p.html.gzip), kb(p.font.gzip), kb(p.html.raw)])
+);
+console.log(
+	`\nClicking "Run in sandbox" on ${EXAMPLE_PAGE} adds ${kb(afterRun.jsGzip)} kB JS gzip from this site (${afterRun.ownUrls.length} requests) ` +
+		`and ${afterRun.offSite} request(s) to stackblitz.com (faked here). Opening search adds ${kb(afterSearch.jsGzip)} kB JS gzip ` +
+		`plus ${afterSearch.ownUrls.length - afterSearch.jsCount} other files (its CSS and index).`
+);
+console.log(
+	`Third-party requests before any interaction on ${EXAMPLE_PAGE}: ours ${ours.requests}; ` +
+		`with the usual eager embed ${eager.requests} (${eager.origins.join(', ') || 'none'}), before StackBlitz's own editor loads anything.`
+);
+printTable(
+	['Lighthouse (mobile)', 'performance', 'accessibility', 'best practices', 'SEO', 'FCP', 'LCP', 'TBT', 'CLS'],
+	lighthouse.map((l) => [
+		new URL(l.url).pathname,
+		l.scores.performance,
+		l.scores.accessibility,
+		l.scores['best-practices'],
+		l.scores.seo,
+		`${(l.metrics.fcpMs / 1000).toFixed(1)} s`,
+		`${(l.metrics.lcpMs / 1000).toFixed(1)} s`,
+		`${Math.round(l.metrics.tbtMs)} ms`,
+		l.metrics.cls.toFixed(3),
+	])
+);
+for (const l of lighthouse) if (l.failedAudits.length) console.log(`  ${new URL(l.url).pathname}: ${l.failedAudits.join('; ')}`);
+console.log(
+	`\nStatic server, 200 concurrent clients, ${LOAD_SECONDS} s over ${siteLoadPaths('root').length} URLs: ` +
+		`${load.requestsPerSecond} requests/s, p99 latency ${load.latencyP99} ms, ${load.errors} errors, ${load.timeouts} timeouts.`
+);
+console.log(`Build: ${buildSeconds.toFixed(1)} s (median of ${buildTimes.map((s) => s.toFixed(1)).join(', ')}).` + (testRun ? ` npm test: ${(testRun.seconds / 60).toFixed(1)} min (${testRun.passed ? 'passed' : 'FAILED'}).` : ' npm test: not timed (--skip-tests).'));
+printTable(['budget', 'limit', 'measured', 'result'], budgets.map((b) => [b.budget, b.limit, b.measured, b.pass ? 'pass' : '**FAIL**']));
+
+mkdirSync('bench-results', { recursive: true });
+writeFileSync(
+	'bench-results/latest.json',
+	JSON.stringify({ date: new Date().toISOString(), buildSeconds, buildTimes, testRun, pages, afterRun, afterSearch, thirdParty: { ours, eager }, lighthouse, load, budgets }, null, 2) + '\n'
+);
+step('wrote bench-results/latest.json');
+const failed = budgets.filter((b: BudgetResult) => !b.pass);
+if (failed.length > 0 || (testRun && !testRun.passed)) {
+	step(`${failed.length} budget(s) failed${testRun && !testRun.passed ? ', and npm test failed' : ''}`);
+	process.exitCode = 1;
+}
+
+function timed(work: () => void): number {
+	const started = performance.now();
+	work();
+	return (performance.now() - started) / 1000;
+}
+
+function printTable(header: string[], rows: (string | number)[][]) {
+	console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+	for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+}
+
+async function measurePages(browser: Browser, site: RunningSite) {
+	const rows = [];
 	for (const path of builtPages('root')) {
 		const context = await browser.newContext();
 		const page = await context.newPage();
@@ -37,51 +175,28 @@ try {
 			await page.goto(new URL(path.slice(1), site.url).href, { waitUntil: 'networkidle' });
 			await page.waitForTimeout(IDLE_WAIT_MS);
 		});
-		const inline = await inlineScriptBytes(page);
-		rows.push({ path, requests: weight.requests, ...weight.byKind, inlineJs: inline });
+		const inlineJs = await inlineScriptBytes(page);
+		rows.push({ path, requests: weight.requests, ...weight.byKind, inlineJs, urls: weight.transfers.map((t) => t.url) });
 		await context.close();
 	}
-	afterRun = await measureRunClick();
-} finally {
-	await browser.close();
-	await site.close();
+	return rows;
 }
 
-const header = ['page', 'requests', 'JS gzip kB', '(+inline)', 'CSS gzip kB', 'HTML gzip kB', 'fonts kB'];
-console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
-for (const r of rows) {
-	console.log(
-		`| ${r.path} | ${r.requests} | ${kb(r.js.gzip)} | ${kb(r.inlineJs.gzip)} | ${kb(r.css.gzip)} | ${kb(r.html.gzip)} | ${kb(r.font.gzip)} |`
-	);
-}
-console.log(
-	`\nAfter clicking "Run in sandbox" on ${EXAMPLE_PAGE}: +${kb(afterRun.js.gzip)} kB JS gzip from this site ` +
-		`(${afterRun.ownRequests} requests), then the StackBlitz frame (${afterRun.stackblitzRequests} request to stackblitz.com, faked here).`
-);
-mkdirSync('bench-results', { recursive: true });
-writeFileSync(
-	'bench-results/latest.json',
-	JSON.stringify({ date: new Date().toISOString(), buildSeconds, pages: rows, afterRun }, null, 2) + '\n'
-);
-console.log('\nbench: wrote bench-results/latest.json');
-
-/** What an example page downloads once the reader clicks Run: the SDK chunk and the project. */
-async function measureRunClick() {
+/** What a page downloads during `click`, once it has loaded and gone idle. */
+async function measureClick(browser: Browser, path: string, click: (page: import('@playwright/test').Page) => Promise<void>) {
 	const context = await browser.newContext();
 	const page = await context.newPage();
 	await context.route('https://stackblitz.com/**', (route) => route.fulfill({ contentType: 'text/html', body: FAKE_STACKBLITZ }));
-	await page.goto(new URL(EXAMPLE_PAGE.slice(1), site.url).href, { waitUntil: 'networkidle' });
+	await page.goto(pageUrl(path), { waitUntil: 'networkidle' });
 	await page.waitForTimeout(IDLE_WAIT_MS);
-	const weight = await recordWeight(page, async () => {
-		await page.getByRole('button', { name: 'Run in sandbox' }).first().click();
-		await page.getByText(/sandbox is running/).first().waitFor();
-	});
+	const weight = await recordWeight(page, () => click(page));
 	await context.close();
 	const own = weight.transfers.filter((t) => t.url.startsWith(site.url));
+	const js = own.filter((t) => t.kind === 'js');
 	return {
-		js: { raw: own.filter((t) => t.kind === 'js').reduce((n, t) => n + t.raw, 0), gzip: own.filter((t) => t.kind === 'js').reduce((n, t) => n + t.gzip, 0) },
-		ownRequests: own.length,
-		stackblitzRequests: weight.transfers.filter((t) => t.url.startsWith('https://stackblitz.com/')).length,
-		transfers: weight.transfers.map((t) => ({ url: t.url, kind: t.kind, gzip: t.gzip })),
+		jsGzip: js.reduce((n, t) => n + t.gzip, 0),
+		jsCount: js.length,
+		ownUrls: own.map((t) => t.url),
+		offSite: weight.transfers.length - own.length,
 	};
 }

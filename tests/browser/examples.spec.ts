@@ -1,47 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page, type Request } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { unzipSync, strFromU8 } from 'fflate';
 import { siteUrl } from '../support/builds.ts';
 import { examplePages, examplesDir, exampleFiles } from '../support/examples.ts';
 import { watchPage } from '../support/page-watch.ts';
 import { axeViolations } from '../support/axe.ts';
+import { captureStackBlitz, formFields, postedFiles } from '../support/fake-stackblitz.ts';
 
 const SANDBOX_PAGE = '/course/socket-functions/';
-
-/** Answers the StackBlitz SDK's handshake the way the real embed does, minus the editor. */
-const FAKE_STACKBLITZ = `<!doctype html><html lang="en"><title>fake StackBlitz</title><main><h1>Fake sandbox</h1></main><script>
-window.addEventListener('message', (event) => {
-	if (event.data && event.data.action === 'SDK_INIT') {
-		const channel = new MessageChannel();
-		event.source.postMessage({ action: 'SDK_INIT_SUCCESS', id: event.data.id, payload: { previewOrigin: null } }, '*', [channel.port1]);
-	}
-});
-</script>`;
-
-function formFields(request: Request): URLSearchParams {
-	return new URLSearchParams(request.postData() ?? '');
-}
-
-/** The files a captured StackBlitz form POST carries, with the form's CRLF line breaks undone. */
-function postedFiles(fields: URLSearchParams): Record<string, string> {
-	const files: Record<string, string> = {};
-	for (const [key, value] of fields) {
-		const path = /^project\[files\]\[(.+)\]$/.exec(key)?.[1];
-		if (path) files[path.replace(/%5B/g, '[').replace(/%5D/g, ']')] = value.replace(/\r\n/g, '\n');
-	}
-	return files;
-}
-
-async function captureStackBlitz(page: Page, answer: 'fake' | 'block'): Promise<Request[]> {
-	const posts: Request[] = [];
-	await page.context().route('https://stackblitz.com/**', async (route) => {
-		if (route.request().method() === 'POST') posts.push(route.request());
-		if (answer === 'block') return route.abort('blockedbyclient');
-		return route.fulfill({ contentType: 'text/html', body: FAKE_STACKBLITZ });
-	});
-	return posts;
-}
 
 for (const [path, names] of Object.entries(examplePages)) {
 	test(`${path} embeds its examples: ${names.join(', ')}`, async ({ page }) => {

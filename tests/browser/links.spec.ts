@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { check, LinkState } from 'linkinator';
 import { builds, builtPages, siteUrl, type BuildName } from '../support/builds.ts';
+import { exampleNames } from '../support/examples.ts';
 
 for (const build of ['root', 'subpath'] as BuildName[]) {
 	test(`every internal link, anchor and asset of the ${build} build resolves`, async () => {
@@ -27,6 +28,25 @@ for (const build of ['root', 'subpath'] as BuildName[]) {
 		);
 		// The crawl really walked the site: every built page was reached from the home page.
 		for (const page of builtPages(build)) expect(checkedPages).toContain(new URL(siteUrl(page, build)).pathname);
+		// Every example's anchor is one link away from the home page (its "All examples" list), and
+		// that link works: its page answers OK and has the anchor. (Each example heading also links
+		// to itself, so the crawl above alone would not show this.)
+		const fromHome = new Set<string>();
+		const homeLinks = await check({
+			path: home,
+			checkFragments: true,
+			timeout: 10_000,
+			linksToSkip: async (link) => !link.startsWith(origin),
+			fragmentsToSkip: async (_fragment, url) => {
+				fromHome.add(url);
+				return false;
+			},
+		});
+		expect(homeLinks.links.filter((link) => link.state === LinkState.BROKEN)).toEqual([]);
+		const okUrls = new Set(homeLinks.links.filter((link) => link.state === LinkState.OK).map((link) => link.url));
+		const anchors = [...fromHome].filter((url) => okUrls.has(url.replace(/#.*$/, ''))).map((url) => new URL(url).hash);
+		expect(exampleNames).toHaveLength(8);
+		for (const name of exampleNames) expect(anchors, `a working link to #example-${name} on the home page`).toContain(`#example-${name}`);
 	});
 }
 

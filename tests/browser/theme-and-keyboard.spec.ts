@@ -52,3 +52,19 @@ test('the skip link moves focus to the main content', async ({ page }) => {
 	await expect(page).toHaveURL(/#_top$/);
 	await expect(page.locator('main h1, #_top')).not.toHaveCount(0);
 });
+
+test("code is highlighted in each theme's own colours (token colours come from classes)", async ({ page }) => {
+	await page.goto(siteUrl('/course/socket-functions/'));
+	const keyword = page.locator('#example-tcp-echo-server-js-L1').locator('xpath=following::span[starts-with(@class, "ect-")][normalize-space()="import"]').first();
+	const colours = async () =>
+		keyword.evaluate((span) => ({ token: getComputedStyle(span).color, text: getComputedStyle(span.closest('pre')!).color }));
+	const select = page.getByRole('combobox', { name: /theme/i }).first();
+	await select.selectOption('dark');
+	const dark = await colours();
+	await select.selectOption('light');
+	const light = await colours();
+	expect(dark.token).not.toBe(dark.text);
+	expect(light.token).not.toBe(light.text);
+	expect(light.token).not.toBe(dark.token);
+	expect(await page.locator('.expressive-code span[style^="--"]').count()).toBe(0);
+});

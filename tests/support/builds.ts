@@ -2,7 +2,8 @@ import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** The repository root, with a trailing separator. */
+export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The two builds `npm test` makes: at the site root and under a sub-path. */
 export const builds = {

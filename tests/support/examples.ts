@@ -4,6 +4,12 @@ import { fileURLToPath } from 'node:url';
 
 export const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url));
 
+/** Every example: the folders of examples/, without dotfiles and `_recordings`. */
+export const exampleNames: string[] = readdirSync(examplesDir, { withFileTypes: true })
+	.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && !entry.name.startsWith('_'))
+	.map((entry) => entry.name)
+	.sort();
+
 /** Which examples each course page must embed. */
 export const examplePages: Record<string, string[]> = {
 	'/course/client-server/': ['peer-to-peer'],

@@ -1,0 +1,105 @@
+import { expect, test, type Page } from '@playwright/test';
+import { builtPages, siteUrl, type BuildName } from '../support/builds.ts';
+import { captureStackBlitz } from '../support/fake-stackblitz.ts';
+
+declare global {
+	interface Window {
+		cspViolations?: string[];
+	}
+}
+
+/**
+ * Collects every Content-Security-Policy violation: the `securitypolicyviolation` events of
+ * each document, and Chromium's "Refused to …" console reports (these also cover the
+ * about:blank frame the StackBlitz SDK writes into).
+ */
+async function watchViolations(page: Page): Promise<() => Promise<string[]>> {
+	const reported: string[] = [];
+	page.on('console', (message) => {
+		if (/Content Security Policy/i.test(message.text())) reported.push(message.text());
+	});
+	await page.addInitScript(() => {
+		window.cspViolations = [];
+		document.addEventListener('securitypolicyviolation', (event) => {
+			window.cspViolations!.push(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'}: ${event.sample}`);
+		});
+	});
+	return async () => [...reported, ...(await page.evaluate(() => window.cspViolations ?? []))];
+}
+
+async function policyOf(page: Page): Promise<string> {
+	const metas = page.locator('meta[http-equiv="content-security-policy"]');
+	await expect(metas).toHaveCount(1);
+	return (await metas.getAttribute('content')) ?? '';
+}
+
+for (const build of ['root', 'subpath'] as BuildName[]) {
+	test.describe(`the ${build} build`, () => {
+		for (const path of builtPages(build)) {
+			test(`${path} has its own policy and breaks none of it, before and after Run in sandbox`, async ({ page }) => {
+				const violations = await watchViolations(page);
+				const posts = await captureStackBlitz(page, 'fake');
+				await page.goto(siteUrl(path, build), { waitUntil: 'networkidle' });
+				const policy = await policyOf(page);
+				expect(policy).toContain("default-src 'none'");
+				expect(policy).not.toContain('unsafe-inline');
+
+				// Everything a reader does without asking for a sandbox: themes, language tabs, search.
+				await page.locator('starlight-theme-select select').first().selectOption('light');
+				const python = page.getByRole('tab', { name: 'Python' }).first();
+				if (await python.count()) await python.click();
+				await page.getByRole('button', { name: 'Search' }).click();
+				await page.getByRole('dialog').getByRole('textbox', { name: 'Search' }).fill('socket');
+				await expect(page.locator('#starlight__search .pagefind-ui__result-link').first()).toBeVisible({ timeout: 15_000 });
+				await page.keyboard.press('Escape');
+				expect(await violations()).toEqual([]);
+
+				const run = page.getByRole('button', { name: 'Run in sandbox' }).first();
+				if ((await run.count()) === 0) {
+					expect(policy).toContain("frame-src 'none'");
+					expect(policy).toContain("form-action 'none'");
+					return;
+				}
+				expect(policy).toContain('frame-src https://stackblitz.com');
+				await run.click();
+				await expect(page.getByText(/sandbox is running/).first()).toBeVisible({ timeout: 20_000 });
+				expect(posts).toHaveLength(1);
+				expect(await violations()).toEqual([]);
+			});
+		}
+	});
+}
+
+test('the policy is enforced: injected inline code and off-site requests are blocked', async ({ page }) => {
+	const violations = await watchViolations(page);
+	await page.goto(siteUrl('/course/sockets/'), { waitUntil: 'networkidle' });
+	const ran = await page.evaluate(async () => {
+		const script = document.createElement('script');
+		script.textContent = 'window.injectedRan = true;';
+		document.body.append(script);
+		const styled = document.createElement('p');
+		styled.setAttribute('style', 'color: rgb(255, 0, 0)');
+		document.body.append(styled);
+		const fetched = await fetch('https://example.org/').then(
+			() => 'fetched',
+			() => 'blocked'
+		);
+		return { script: 'injectedRan' in window, colour: getComputedStyle(styled).color, fetched };
+	});
+	expect(ran.script).toBe(false);
+	expect(ran.colour).not.toBe('rgb(255, 0, 0)');
+	expect(ran.fetched).toBe('blocked');
+	const reported = await violations();
+	expect(reported.some((v) => v.startsWith('script-src-elem blocked inline'))).toBe(true);
+	expect(reported.some((v) => v.startsWith('style-src-attr blocked inline'))).toBe(true);
+	expect(reported.some((v) => v.startsWith('connect-src blocked https://example.org'))).toBe(true);
+});
+
+test('Open on StackBlitz posts its form under the policy, with no violation', async ({ page, context }) => {
+	const violations = await watchViolations(page);
+	const posts = await captureStackBlitz(page, 'fake');
+	await page.goto(siteUrl('/course/socket-functions/'), { waitUntil: 'networkidle' });
+	await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: /Open on StackBlitz/ }).first().click()]);
+	await expect.poll(() => posts.length).toBe(1);
+	expect(await violations()).toEqual([]);
+});

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { replaceTokenStyles, tokenClassName, tokenStylesheet } from '../../src/lib/build/token-classes.ts';
+
+const EC_CSS =
+	".expressive-code .ec-line :where(span[style^='--']:not([class])){color:var(--0, inherit)}" +
+	"@media (prefers-color-scheme: light){:root:not([data-theme='dark']) .expressive-code .ec-line :where(span[style^='--']:not([class])){color:var(--1, inherit)}}" +
+	'.expressive-code pre{margin:0}';
+
+describe('moving code token colours into classes', () => {
+	it('replaces exactly the token styles, the same style by the same class', () => {
+		const { html, styles } = replaceTokenStyles(
+			'<span style="--0:#D6DEEB;--1:#403F53">a</span><span style="--0:#D6DEEB;--1:#403F53">b</span>' +
+				'<span style="--0:#C792EA;--1:#8844AE;--0fs:italic">c</span><div style="--ecIndent:1ch"></div><span style="color:red">d</span>'
+		);
+		const [plain, italic] = [tokenClassName('--0:#D6DEEB;--1:#403F53'), tokenClassName('--0:#C792EA;--1:#8844AE;--0fs:italic')];
+		assert.notEqual(plain, italic);
+		assert.equal(
+			html,
+			`<span class="${plain}">a</span><span class="${plain}">b</span><span class="${italic}">c</span><div style="--ecIndent:1ch"></div><span style="color:red">d</span>`
+		);
+		assert.deepEqual([...styles], ['--0:#D6DEEB;--1:#403F53', '--0:#C792EA;--1:#8844AE;--0fs:italic']);
+	});
+
+	it("copies Expressive Code's colouring rules for the classes, inside the same @media, and defines each class", () => {
+		const css = tokenStylesheet(EC_CSS, ['--0:#D6DEEB;--1:#403F53']);
+		assert.ok(css.includes(".expressive-code .ec-line :where(span[class^='ect-']){color:var(--0, inherit)}"));
+		assert.match(css, /@media \(prefers-color-scheme: light\)\{:root:not\(\[data-theme='dark'\]\) \.expressive-code \.ec-line :where\(span\[class\^='ect-'\]\)\{color:var\(--1, inherit\)\}\}/);
+		assert.ok(!css.includes('pre{margin'));
+		assert.ok(css.includes(`.${tokenClassName('--0:#D6DEEB;--1:#403F53')}{--0:#D6DEEB;--1:#403F53}`));
+	});
+
+	it("fails loudly if Expressive Code's stylesheet no longer colours tokens the way it did", () => {
+		assert.throws(() => tokenStylesheet('.expressive-code pre{margin:0}', []), /token markup changed/);
+	});
+});

@@ -1,0 +1,42 @@
+/**
+ * html-validate over every built HTML page of both builds, with the checked-in
+ * `.htmlvalidate.mjs` (the recommended preset; the few exceptions say why). A finding fails
+ * the page's test, naming the file, line, column and rule.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { describe, test } from 'node:test';
+import { FileSystemConfigLoader, HtmlValidate } from 'html-validate';
+import { builds, projectRoot, type BuildName } from '../support/builds.ts';
+
+const htmlvalidate = new HtmlValidate(new FileSystemConfigLoader());
+
+/** Every .html file of a build, relative to the project root, with `/` separators. */
+function htmlFiles(dir: string): string[] {
+	return readdirSync(dir, { recursive: true, withFileTypes: true })
+		.filter((entry) => entry.isFile() && entry.name.endsWith('.html'))
+		.map((entry) => relative(projectRoot, join(entry.parentPath, entry.name)).split(sep).join('/'))
+		.sort();
+}
+
+for (const build of Object.keys(builds) as BuildName[]) {
+	const { dir } = builds[build];
+	describe(`html-validate: every page of the ${build} build`, () => {
+		if (!existsSync(join(dir, 'index.html'))) {
+			test('the build exists', () => assert.fail(`No built site in ${dir}: run "npm run build && npm run build:subpath" first.`));
+			return;
+		}
+		const files = htmlFiles(dir);
+		test('finds the pages', () => assert.ok(files.length >= 8, `only ${files.length} HTML files in ${dir}`));
+		for (const file of files) {
+			test(file, async () => {
+				const report = await htmlvalidate.validateFile(join(projectRoot, file));
+				const findings = report.results.flatMap((result) =>
+					result.messages.map((m) => `${file}:${m.line}:${m.column} [${m.ruleId}] ${m.message}${m.selector ? ` (at ${m.selector})` : ''}`)
+				);
+				if (findings.length > 0) assert.fail(`${file} is not valid HTML (${findings.length} findings):\n${findings.join('\n')}`);
+			});
+		}
+	});
+}
