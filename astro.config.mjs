@@ -5,6 +5,7 @@ import { baseLinks } from './src/lib/markdown/base-links.ts';
 import { exampleRoutes } from './src/lib/sandbox/routes.ts';
 import { precompress } from './src/lib/build/precompress.ts';
 import { tokenClasses } from './src/lib/build/token-classes.ts';
+import { dropScrollTabindex } from './src/lib/build/drop-scroll-tabindex.ts';
 import { contentSecurityPolicy } from './src/lib/security/csp-integration.ts';
 import { lightTableOfContents } from './src/lib/toc/light-toc-integration.ts';
 import { LANGUAGE_HEAD_SCRIPT } from './src/lib/twins/language-choice.ts';
@@ -49,10 +50,11 @@ export default defineConfig({
 		baseLinks(),
 		exampleRoutes(),
 		lightTableOfContents(),
-		// These three last, in this order, as they rewrite the built files: code colours move to
+		// These last, in this order, as they rewrite the built files: code colours move to
 		// classes, the policy hashes the final HTML (after Starlight wrote it and Pagefind indexed
 		// it), then every file is compressed as it will be served.
 		tokenClasses(),
+		dropScrollTabindex(),
 		contentSecurityPolicy(),
 		precompress(),
 	],

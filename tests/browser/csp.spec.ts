@@ -53,6 +53,8 @@ for (const build of ['root', 'subpath'] as BuildName[]) {
 				await expect(page.locator('#starlight__search .pagefind-ui__result-link').first()).toBeVisible({ timeout: 15_000 });
 				await page.keyboard.press('Escape');
 				expect(await violations()).toEqual([]);
+				// Privacy: nothing stored about the reader beyond the theme and language choices.
+				expect(await page.context().cookies()).toEqual([]);
 
 				const run = page.getByRole('button', { name: 'Run in sandbox' }).first();
 				if ((await run.count()) === 0) {
