@@ -17,7 +17,7 @@ import { runLoad, siteLoadPaths, missingPath } from '../site/support/load.ts';
 import { serveInThread } from '../site/support/served-site.ts';
 import { chromiumArgs, findChromium } from '../support/chromium.ts';
 import { builds, builtPages } from '../support/builds.ts';
-import { FAKE_STACKBLITZ } from '../support/fake-stackblitz.ts';
+import { captureStackBlitz } from '../support/fake-stackblitz.ts';
 import { checkBudgets, type BudgetResult } from './budgets.ts';
 import { thirdPartyRequestsBeforeInteraction } from './eager-embed.ts';
 import { auditWithLighthouse } from './lighthouse-audit.ts';
@@ -189,7 +189,7 @@ async function measurePages(browser: Browser, site: RunningSite) {
 async function measureClick(browser: Browser, path: string, click: (page: import('@playwright/test').Page) => Promise<void>) {
 	const context = await browser.newContext();
 	const page = await context.newPage();
-	await context.route('https://stackblitz.com/**', (route) => route.fulfill({ contentType: 'text/html', body: FAKE_STACKBLITZ }));
+	await captureStackBlitz(page, 'fake');
 	await page.goto(pageUrl(path), { waitUntil: 'networkidle' });
 	await page.waitForTimeout(IDLE_WAIT_MS);
 	const weight = await recordWeight(page, () => click(page));

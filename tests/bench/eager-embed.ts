@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser } from '@playwright/test';
-import { FAKE_STACKBLITZ } from '../support/fake-stackblitz.ts';
+import { captureStackBlitz, stackBlitzSdkSource } from '../support/fake-stackblitz.ts';
 
 const SDK_URL_PATH = '/__eager-embed/sdk.js';
 const IDLE_WAIT_MS = 3000;
@@ -32,7 +30,7 @@ export async function thirdPartyRequestsBeforeInteraction(
 		const url = new URL(request.url());
 		if (url.protocol !== 'data:' && url.origin !== origin) offSite.push(url.origin);
 	});
-	await context.route('https://stackblitz.com/**', (route) => route.fulfill({ contentType: 'text/html', body: FAKE_STACKBLITZ }));
+	await captureStackBlitz(page, 'fake');
 	if (options.eager) await serveEagerVersion(context, pageUrl);
 	await page.goto(pageUrl, { waitUntil: 'networkidle' });
 	await page.waitForTimeout(IDLE_WAIT_MS);
@@ -42,8 +40,7 @@ export async function thirdPartyRequestsBeforeInteraction(
 
 /** Rewrites the page as an eager embed would be: the SDK loaded up front, every sandbox started at once. */
 async function serveEagerVersion(context: import('@playwright/test').BrowserContext, pageUrl: string) {
-	const require = createRequire(import.meta.url);
-	const sdk = readFileSync(require.resolve('@stackblitz/sdk').replace(/sdk\.js$/, 'sdk.m.js'), 'utf8');
+	const sdk = stackBlitzSdkSource();
 	const origin = new URL(pageUrl).origin;
 	await context.route(`${origin}${SDK_URL_PATH}`, (route) => route.fulfill({ contentType: 'text/javascript', body: sdk }));
 	await context.route(pageUrl, async (route) => {

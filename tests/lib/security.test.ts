@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { pagePolicy, SANDBOX_FRAME_SCRIPT, SANDBOX_STYLES, sitePolicy } from '../../src/lib/security/content-security-policy.ts';
 import { withPolicyMeta } from '../../src/lib/security/csp-integration.ts';
 import { cspHash, findInlineSources } from '../../src/lib/security/inline-sources.ts';
+import { stackBlitzSdkSource } from '../support/fake-stackblitz.ts';
 
 const none = { scripts: [], styles: [], styleAttributes: [] };
 const directive = (policy: string, name: string) => policy.split('; ').find((d) => d.startsWith(`${name} `));
@@ -69,8 +68,7 @@ describe('the policy of a page', () => {
 
 describe('the StackBlitz SDK', () => {
 	it('still writes exactly the inline code the policy allows for it', () => {
-		const require = createRequire(import.meta.url);
-		const sdk = readFileSync(require.resolve('@stackblitz/sdk').replace(/sdk\.js$/, 'sdk.m.js'), 'utf8');
+		const sdk = stackBlitzSdkSource();
 		assert.match(sdk, /form\.id = "sb_run";/);
 		assert.ok(sdk.includes("<script>document.getElementById('${form.id}').submit();<\\/script>"));
 		assert.equal(SANDBOX_FRAME_SCRIPT.replace('sb_run', '${form.id}'), "document.getElementById('${form.id}').submit();");

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Page, Request } from '@playwright/test';
 
 /** Answers the StackBlitz SDK's handshake the way the real embed does, minus the editor. */
@@ -36,4 +38,10 @@ async function captureStackBlitz(page: Page, answer: 'fake' | 'block'): Promise<
 		return route.fulfill({ contentType: 'text/html', body: FAKE_STACKBLITZ });
 	});
 	return posts;
+}
+
+/** The installed StackBlitz SDK's ES-module bundle, as the site's own chunk is built from it. */
+export function stackBlitzSdkSource(): string {
+	const require = createRequire(import.meta.url);
+	return readFileSync(require.resolve('@stackblitz/sdk').replace(/sdk\.js$/, 'sdk.m.js'), 'utf8');
 }
