@@ -3,6 +3,9 @@
  * sources build for the site root (`npm run build`) and for a sub-path
  * (`BASE=/netcourse/ npm run build`).
  */
+/** The site's name: the header, and the end of every page's `<title>`. */
+export const SITE_TITLE = 'Network Programming';
+
 export interface SiteSettings {
 	/** URL path the site is served under: always starts and ends with `/`. */
 	base: string;

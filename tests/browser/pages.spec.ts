@@ -4,7 +4,7 @@ import { builtPages, siteUrl } from '../support/builds.ts';
 import { watchPage } from '../support/page-watch.ts';
 import { axeViolations } from '../support/axe.ts';
 
-test('the build contains exactly the home page and the six course pages', () => {
+test('the build contains exactly the home page, the six course pages, the examples index and pages, and the instructors page', () => {
 	expect(builtPages('root')).toEqual([...allPages].sort());
 });
 

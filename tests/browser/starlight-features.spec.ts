@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
-import { allPages, coursePages, sourceFile } from '../support/course.ts';
+import { allPages, writtenPages, sourceFile } from '../support/course.ts';
 import { siteUrl } from '../support/builds.ts';
 
-test('the sidebar lists the home page, then the course pages in course order', async ({ page }) => {
+test('the sidebar lists the home page, the course pages in course order, the examples and the instructors page', async ({ page }) => {
 	await page.goto(siteUrl('/course/sockets/'));
 	const sidebar = page.locator('#starlight__sidebar');
 	const hrefs = await sidebar.locator('a[href]').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
@@ -23,8 +23,8 @@ for (const [index, path] of allPages.entries()) {
 	});
 }
 
-test('every course page shows when its source file was last committed, and an edit link to that file', async ({ page }) => {
-	for (const path of coursePages) {
+test('every written page shows when its source file was last committed, and an edit link to that file', async ({ page }) => {
+	for (const path of writtenPages.filter((path) => path !== '/')) {
 		await page.goto(siteUrl(path));
 		const time = page.locator('footer time[datetime]');
 		const committed = lastCommitDate(sourceFile(path));

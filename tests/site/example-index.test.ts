@@ -1,7 +1,7 @@
 /**
  * The home page's "All examples" list (src/components/ExampleIndex.astro) names every example
- * folder once, and links it to its anchor on each course page that embeds it; every target
- * page of the build really has that anchor.
+ * folder once, and links it to its anchor on each course page that embeds it and to its own
+ * page; every target page of the build really has that anchor.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -30,12 +30,13 @@ for (const build of Object.keys(builds) as BuildName[]) {
 			const hrefs = [...item!.matchAll(/href="([^"]+)"/g)].map(([, href]) => href!);
 			const expected = Object.entries(examplePages)
 				.filter(([, names]) => names.includes(name!))
-				.map(([page]) => `${base}${page.slice(1)}#example-${name}`);
+				.map(([page]) => `${base}${page.slice(1)}#example-${name}`)
+				.concat(`${base}examples/${name}/`);
 			assert.deepEqual(hrefs.sort(), expected.sort(), `the links of ${name}`);
 			for (const href of hrefs) {
 				const page = join(dir, href.slice(base.length).replace(/#.*$/, ''), 'index.html');
 				assert.ok(existsSync(page), `${href}: no page ${page}`);
-				assert.match(readFileSync(page, 'utf8'), new RegExp(`\\sid="example-${name}"`), `${href}: the page has no anchor example-${name}`);
+				if (href.includes('#')) assert.match(readFileSync(page, 'utf8'), new RegExp(`\\sid="example-${name}"`), `${href}: the page has no anchor example-${name}`);
 			}
 		}
 	});

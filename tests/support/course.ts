@@ -8,7 +8,23 @@ export const coursePages = [
 	'/course/socket-functions/',
 ] as const;
 
-export const allPages = ['/', ...coursePages] as const;
+/** Each example's own page, in the order the course first uses the examples. */
+export const examplePages = [
+	'/examples/peer-to-peer/',
+	'/examples/http-by-hand/',
+	'/examples/rpc/',
+	'/examples/sync-vs-async/',
+	'/examples/tcp-echo/',
+	'/examples/udp-echo/',
+	'/examples/tcp-framing/',
+	'/examples/failures/',
+] as const;
+
+/** Every page, in sidebar order (which is also the previous/next order). */
+export const allPages = ['/', ...coursePages, '/examples/', ...examplePages, '/instructors/'] as const;
+
+/** Pages written in content/docs/ (the others are made from the examples). */
+export const writtenPages = ['/', ...coursePages, '/instructors/'] as const;
 
 /** The source file behind a page, relative to the repository root. */
 export function sourceFile(path: string): string {

@@ -1,12 +1,14 @@
 import type { AstroIntegration } from 'astro';
 
-/** Adds the per-example routes: the sandbox request JSON and the folder zip. */
+/** Adds the per-example routes: the example's page, the index of examples, the sandbox request JSON and the folder zip. */
 export function exampleRoutes(): AstroIntegration {
 	return {
 		name: 'netcourse-example-routes',
 		hooks: {
 			'astro:config:setup': ({ injectRoute }) => {
 				injectRoute({ pattern: '/sandbox/[name].json', entrypoint: './src/routes/sandbox-request.ts', prerender: true });
+				injectRoute({ pattern: '/examples/', entrypoint: './src/routes/examples-index.astro', prerender: true });
+				injectRoute({ pattern: '/examples/[name]/', entrypoint: './src/routes/example-page.astro', prerender: true });
 				injectRoute({ pattern: '/examples/[name].zip', entrypoint: './src/routes/example-zip.ts', prerender: true });
 			},
 		},
