@@ -1,8 +1,9 @@
 /**
  * `npm run new-example <name> [-- --dir <examplesDir>]`: scaffolds examples/<name>/ (a
  * working TCP line echo in Node.js and Python, with TODOs where your protocol goes), then
- * records its output as `npm run record` would. The examples folder is --dir, else
- * $EXAMPLES_DIR (relative to the project, as the site's loader reads it), else examples/.
+ * records its output and socket events as `npm run record` would. The examples folder is
+ * --dir, else $EXAMPLES_DIR (relative to the project, as the site's loader reads it), else
+ * examples/.
  * Refuses, with one line on stderr and exit code 1, a missing or invalid name and an existing
  * folder; it never overwrites anything.
  */
@@ -10,7 +11,8 @@ import { mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { LANGUAGES, languageInfo } from '../lib/examples/languages.ts';
 import { readExample } from '../lib/examples/read-example.ts';
-import { RECORDINGS_FOLDER, runExample, writeRecording } from '../lib/examples/recording.ts';
+import type { EventLog } from '../lib/conversation/event-log.ts';
+import { RECORDINGS_FOLDER, runExample, writeEventLog, writeRecording } from '../lib/examples/recording.ts';
 import { ScaffoldError, createExample, nameProblem } from '../lib/examples/scaffold.ts';
 import type { Recording } from '../lib/examples/schema.ts';
 
@@ -51,17 +53,20 @@ function parseCommandLine(args: string[]): { name: string | undefined; examplesD
 	return { name: names[0], examplesDir: join(projectRoot, 'examples'), displayRoot: 'examples' };
 }
 
-/** Runs the new example in both languages and stores the output; returns a problem, if any. */
+/** Runs the new example in both languages and stores the output and socket events; returns a problem, if any. */
 async function record(examplesDir: string, name: string, displayRoot: string): Promise<string | undefined> {
 	const example = readExample(examplesDir, name, displayRoot);
 	mkdirSync(join(examplesDir, RECORDINGS_FOLDER), { recursive: true });
 	const runs: Partial<Recording['runs']> = {};
+	const logs: EventLog[] = [];
 	for (const language of LANGUAGES) {
-		const run = await runExample(examplesDir, example, language);
+		const { run, events } = await runExample(examplesDir, example, language);
 		if (run.exitCode !== 0) return `${languageInfo[language].command} exited with code ${run.exitCode}. Its output:\n${run.output}`;
 		runs[language] = run;
+		logs.push(events);
 	}
 	writeRecording(examplesDir, name, { node: runs.node!, python: runs.python! });
+	for (const log of logs) writeEventLog(examplesDir, log);
 	return undefined;
 }
 
@@ -90,7 +95,8 @@ try {
 }
 if (recordProblem === undefined) {
 	console.log(
-		`new-example: recorded the output of npm start and python3 python/start.py in ${displayRoot}/${RECORDINGS_FOLDER}/${name}.json`
+		`new-example: recorded the output of npm start and python3 python/start.py in ${displayRoot}/${RECORDINGS_FOLDER}/${name}.json, ` +
+			`their socket events beside it (${name}.node.events.json, ${name}.python.events.json)`
 	);
 } else {
 	console.error(`new-example: created ${folder}/, but could not record its output: ${recordProblem}`);

@@ -63,6 +63,9 @@ for (const build of ['root', 'subpath'] as BuildName[]) {
 					return;
 				}
 				expect(policy).toContain('frame-src https://stackblitz.com');
+				// Code blocks above are laid out only as they come near (content-visibility), which can
+				// move the button while the click scrolls to it: bring it into view first.
+				await run.scrollIntoViewIfNeeded();
 				await run.click();
 				await expect(page.getByText(/sandbox is running/).first()).toBeVisible({ timeout: 20_000 });
 				expect(posts).toHaveLength(1);

@@ -36,6 +36,7 @@ test('Run in sandbox posts exactly the example folder to StackBlitz and shows th
 	const posts = await captureStackBlitz(page, 'fake');
 	await page.goto(siteUrl(SANDBOX_PAGE));
 	const example = page.locator('section.example', { has: page.locator('#example-tcp-echo') });
+	await example.getByRole('button', { name: 'Run in sandbox' }).scrollIntoViewIfNeeded();
 	await example.getByRole('button', { name: 'Run in sandbox' }).click();
 
 	const frame = example.locator('iframe');
@@ -76,6 +77,7 @@ test('when StackBlitz cannot be reached, the example says so and points to the r
 	await captureStackBlitz(page, 'block');
 	await page.goto(siteUrl(SANDBOX_PAGE));
 	const example = page.locator('section.example', { has: page.locator('#example-tcp-echo') });
+	await example.getByRole('button', { name: 'Run in sandbox' }).scrollIntoViewIfNeeded();
 	await example.getByRole('button', { name: 'Run in sandbox' }).click();
 	const status = example.getByRole('status');
 	await expect(status).toContainText(/did not start/, { timeout: 30_000 });

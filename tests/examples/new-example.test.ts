@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { LANGUAGES } from '../../src/lib/examples/languages.ts';
 import { readExample } from '../../src/lib/examples/read-example.ts';
-import { isFresh, readRecording } from '../../src/lib/examples/recording.ts';
+import { isEventLogFresh, isFresh, readEventLog, readRecording } from '../../src/lib/examples/recording.ts';
 import { startCommand, type Language } from './support/twins.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -90,9 +90,9 @@ describe('npm run new-example my-example', () => {
 		assert.match(scaffolded.stdout, /npm start/);
 	});
 
-	it('creates exactly the example folder and its recording (no temporary folder left behind)', () => {
+	it('creates exactly the example folder, its recording and its socket event logs (no temporary folder left behind)', () => {
 		assert.deepEqual(readdirSync(examplesDir).sort(), ['_recordings', NAME]);
-		assert.deepEqual(readdirSync(join(examplesDir, '_recordings')).sort(), [`${NAME}.json`]);
+		assert.deepEqual(readdirSync(join(examplesDir, '_recordings')).sort(), [`${NAME}.json`, `${NAME}.node.events.json`, `${NAME}.python.events.json`]);
 	});
 
 	it('makes a folder the site’s loader accepts, with every file an example has', () => {
@@ -124,13 +124,21 @@ describe('npm run new-example my-example', () => {
 		}
 	});
 
-	it('recorded both runs from exactly the scaffolded code, each exiting 0', () => {
+	it('recorded both runs from exactly the scaffolded code, each exiting 0, with their socket events', () => {
 		const example = readExample(examplesDir, NAME);
 		const recording = readRecording(examplesDir, example);
 		for (const language of LANGUAGES) {
 			assert.ok(isFresh(example, recording, language), `${language}: the recording is stale`);
 			assert.equal(recording.runs[language].exitCode, 0);
 			assert.match(recording.runs[language].output, /client: received "hello"/);
+			const events = readEventLog(examplesDir, example, language);
+			assert.ok(isEventLogFresh(example, events, language), `${language}: the event log is stale`);
+			assert.equal(events.sourceHash, recording.runs[language].sourceHash);
+			assert.deepEqual(
+				['listen', 'accept', 'connect'].map((type) => events.events.filter((event) => event.type === type).length),
+				[1, 1, 1],
+				`${language}: not one listen, accept and connect`
+			);
 		}
 	});
 
@@ -209,5 +217,15 @@ describe('npm run new-example refuses, with one line and exit code 1, changing n
 		assert.match(result.stderr, /^new-example: \S*examples\/_recordings\/orphan\.json already exists/);
 		assert.deepEqual(snapshot(scratch), before);
 		assert.ok(!existsSync(join(examplesDir, 'orphan')));
+	});
+
+	it('a name whose socket event log already exists, though its folder and recording do not', async () => {
+		writeFileSync(join(examplesDir, '_recordings', 'stray.python.events.json'), '{}\n');
+		const before = snapshot(scratch);
+		const result = await newExample(['stray']);
+		assert.equal(result.code, 1, fullOutput(result));
+		assert.match(result.stderr, /^new-example: \S*examples\/_recordings\/stray\.python\.events\.json already exists/);
+		assert.deepEqual(snapshot(scratch), before);
+		assert.ok(!existsSync(join(examplesDir, 'stray')));
 	});
 });

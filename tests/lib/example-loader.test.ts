@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { listExampleNames, readExample } from '../../src/lib/examples/read-example.ts';
-import { isFresh, readRecording } from '../../src/lib/examples/recording.ts';
+import { isEventLogFresh, isFresh, readEventLog, readRecording } from '../../src/lib/examples/recording.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const examplesDir = join(projectRoot, 'examples');
@@ -20,6 +20,11 @@ function brokenCopy(breakIt: (dir: string) => void, name = 'broken'): string {
 	const root = join(scratch, `set-${counter++}`);
 	cpSync(join(examplesDir, 'tcp-echo'), join(root, name), { recursive: true });
 	cpSync(join(examplesDir, '_recordings', 'tcp-echo.json'), join(root, '_recordings', `${name}.json`));
+	for (const language of ['node', 'python']) {
+		// The logs name their example: rename it, as a recording of this copy would.
+		const log = JSON.parse(readFileSync(join(examplesDir, '_recordings', `tcp-echo.${language}.events.json`), 'utf8')) as { example: string };
+		writeFileSync(join(root, '_recordings', `${name}.${language}.events.json`), JSON.stringify({ ...log, example: name }));
+	}
 	breakIt(join(root, name));
 	return root;
 }
@@ -74,6 +79,40 @@ describe('reading an example folder', () => {
 		assert.throws(() => readRecording(root, readExample(root, 'broken')), {
 			message: /^examples\/_recordings\/broken\.json: is missing: record .*npm run record -- broken/,
 		});
+	});
+
+	it('fails naming the event log file when the socket events were never recorded', () => {
+		const root = brokenCopy(() => {});
+		unlinkSync(join(root, '_recordings', 'broken.python.events.json'));
+		assert.equal(readEventLog(root, readExample(root, 'broken'), 'node').example, 'broken');
+		assert.throws(() => readEventLog(root, readExample(root, 'broken'), 'python'), {
+			message: /^examples\/_recordings\/broken\.python\.events\.json: is missing: record .*npm run record -- broken/,
+		});
+	});
+
+	it('fails naming the event log file when it is not an event log, or another example’s', () => {
+		const root = brokenCopy(() => {});
+		const file = join(root, '_recordings', 'broken.node.events.json');
+		const log = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+		writeFileSync(file, JSON.stringify({ ...log, events: [{ t: -1 }] }));
+		assert.throws(() => readEventLog(root, readExample(root, 'broken'), 'node'), {
+			message: /^examples\/_recordings\/broken\.node\.events\.json: is not a socket event log \(events\.0\..*npm run record -- broken/,
+		});
+		writeFileSync(file, JSON.stringify({ ...log, example: 'tcp-echo' }));
+		assert.throws(() => readEventLog(root, readExample(root, 'broken'), 'node'), {
+			message: /^examples\/_recordings\/broken\.node\.events\.json: holds the events of tcp-echo \(node\), not of broken \(node\)/,
+		});
+	});
+
+	it('tells a stale event log from a fresh one, for each language separately', () => {
+		const root = brokenCopy(() => {});
+		const fresh = (language: 'node' | 'python') => {
+			const example = readExample(root, 'broken');
+			return isEventLogFresh(example, readEventLog(root, example, language), language);
+		};
+		assert.deepEqual([fresh('node'), fresh('python')], [true, true]);
+		edit(join(root, 'broken', 'python', 'server.py'), (t) => `${t}\n# a comment is a change\n`);
+		assert.deepEqual([fresh('node'), fresh('python')], [true, false]);
 	});
 
 	it('tells a stale recording from a fresh one, for each language separately', () => {

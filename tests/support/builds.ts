@@ -5,10 +5,13 @@ import { fileURLToPath } from 'node:url';
 /** The repository root, with a trailing separator. */
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The two builds `npm test` makes: at the site root and under a sub-path. */
+/**
+ * The two builds `npm test` makes: at the site root and under a sub-path. NETCOURSE_DIST and
+ * NETCOURSE_DIST_SUBPATH point the tests at builds elsewhere (e.g. made with OUT_DIR=…).
+ */
 export const builds = {
-	root: { dir: join(projectRoot, 'dist'), base: '/' },
-	subpath: { dir: join(projectRoot, 'dist-subpath'), base: '/netcourse/' },
+	root: { dir: process.env['NETCOURSE_DIST'] || join(projectRoot, 'dist'), base: '/' },
+	subpath: { dir: process.env['NETCOURSE_DIST_SUBPATH'] || join(projectRoot, 'dist-subpath'), base: '/netcourse/' },
 } as const;
 
 export type BuildName = keyof typeof builds;

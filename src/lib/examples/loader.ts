@@ -2,13 +2,15 @@ import { fileURLToPath } from 'node:url';
 import type { Loader } from 'astro/loaders';
 import { listExampleNames, readExample } from './read-example.ts';
 import { languageInfo, type Language } from './languages.ts';
-import { isFresh, readRecording } from './recording.ts';
+import { isEventLogFresh, isFresh, readEventLog, readRecording } from './recording.ts';
 import { exampleEntrySchema, type ExampleEntry } from './schema.ts';
 
 /**
  * Content-layer loader for the runnable examples: one entry per folder in `examples/`
- * (folders starting with `_` or `.` are skipped). Any invalid folder fails the build with a
- * message naming the folder and the file.
+ * (folders starting with `_` or `.` are skipped), with each twin's recorded output and socket
+ * event log from `examples/_recordings/`. Any invalid folder, and a missing or malformed
+ * recording or event log, fails the build with a message naming the folder or file; one
+ * recorded from older code only warns.
  */
 export function examplesLoader({ dir = process.env['EXAMPLES_DIR'] ?? './examples' }: { dir?: string } = {}): Loader {
 	return {
@@ -23,10 +25,14 @@ export function examplesLoader({ dir = process.env['EXAMPLES_DIR'] ?? './example
 				const recording = readRecording(examplesDir, source, displayRoot);
 				const twin = (language: Language, shownFiles: string[]) => {
 					const fresh = isFresh(source, recording, language);
+					const events = readEventLog(examplesDir, source, language, displayRoot);
+					const label = languageInfo[language].label;
 					if (!fresh) {
-						logger.warn(`${source.folder}: the ${languageInfo[language].label} code changed since its output was recorded; run "npm run record -- ${name}"`);
+						logger.warn(`${source.folder}: the ${label} code changed since its output was recorded; run "npm run record -- ${name}"`);
+					} else if (!isEventLogFresh(source, events, language)) {
+						logger.warn(`${source.folder}: the ${label} code changed since its socket events were recorded; run "npm run record -- ${name}"`);
 					}
-					return { command: languageInfo[language].command, shownFiles, recorded: { ...recording.runs[language], fresh } };
+					return { command: languageInfo[language].command, shownFiles, recorded: { ...recording.runs[language], fresh }, events };
 				};
 				const notes = await renderMarkdown(source.readmeBody);
 				const data: ExampleEntry = {

@@ -95,8 +95,10 @@ export function createExample(
 		}
 	};
 	taken(target, name);
-	// The recorded output of an earlier example of that name.
-	taken(join(examplesDir, RECORDINGS_FOLDER, `${name}.json`), `${RECORDINGS_FOLDER}/${name}.json`);
+	// The recorded output and socket events of an earlier example of that name.
+	for (const file of [`${name}.json`, `${name}.node.events.json`, `${name}.python.events.json`]) {
+		taken(join(examplesDir, RECORDINGS_FOLDER, file), `${RECORDINGS_FOLDER}/${file}`);
+	}
 
 	const files = exampleFiles(name, launchers);
 	const scratch = mkdtempSync(join(examplesDir, `.new-${name}-`));

@@ -1,4 +1,5 @@
 import { z } from 'astro/zod';
+import { eventLogSchema } from '../conversation/event-log.ts';
 
 /** Example folder names become URL anchors (`#example-tcp-echo`) and file names. */
 export const EXAMPLE_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -86,6 +87,8 @@ const twinSchema = z.object({
 	/** Files shown on the page, in reading order (server first). */
 	shownFiles: z.array(z.string()),
 	recorded: recordedRunSchema.extend({ fresh: z.boolean() }),
+	/** The socket events of the recorded run (`_recordings/<name>.<language>.events.json`), for the sequence diagram. */
+	events: eventLogSchema,
 });
 
 /** What the `examples` content collection holds for each example. */
@@ -100,7 +103,7 @@ export const exampleEntrySchema = z.object({
 	startFile: z.string(),
 	/** Every file of the folder, sorted by path: what the sandbox and the zip receive. */
 	files: z.array(z.object({ path: z.string(), content: z.string() })),
-	/** The Node.js program and its Python twin: files shown on the page and a recorded run. */
+	/** The Node.js program and its Python twin: files shown on the page, a recorded run and its socket events. */
 	twins: z.object({ node: twinSchema, python: twinSchema }),
 	/** README body (protocol, how to run, things to try) as HTML. */
 	notesHtml: z.string(),

@@ -1,12 +1,11 @@
 import type { SandboxRequest } from './project.ts';
 
-/** How long the sandbox gets to answer before the reader is told it did not start. */
-const START_TIMEOUT_MS = 20_000;
-
 /**
  * `<example-sandbox>`: the "Run in sandbox" and "Open on StackBlitz" buttons of an example.
  * Nothing is fetched from StackBlitz until the reader clicks: the StackBlitz SDK is a lazy
- * chunk of this site, and the project comes from this site's /sandbox/<name>.json.
+ * chunk of this site, and the project comes from this site's /sandbox/<name>.json. What a
+ * running sandbox does (the student's saved edits, Reset, Download) is in session.ts, a lazy
+ * chunk too: this script, loaded with every page that has an example, stays small.
  */
 class ExampleSandbox extends HTMLElement {
 	#request: Promise<SandboxRequest> | undefined;
@@ -35,15 +34,10 @@ class ExampleSandbox extends HTMLElement {
 		button.disabled = true;
 		this.#status('Starting the sandbox on StackBlitz…');
 		frame.hidden = false;
-		frame.replaceChildren(document.createElement('div'));
 		try {
-			const [{ default: sdk }, request] = await Promise.all([import('@stackblitz/sdk'), this.#loadRequest()]);
-			const theme = document.documentElement.dataset['theme'] === 'light' ? 'light' : 'dark';
-			const connected = sdk.embedProject(frame.firstElementChild as HTMLElement, request.project, { ...request.embed, theme });
-			const iframe = frame.querySelector('iframe');
-			iframe?.setAttribute('title', `Sandbox running the ${this.dataset['title']} example`);
-			await withTimeout(connected, START_TIMEOUT_MS);
-			this.#status('The sandbox is running npm start. Edit a file, then run "npm start" again in its terminal.');
+			const [{ startSandbox }, request] = await Promise.all([import('./session.ts'), this.#loadRequest()]);
+			const { name = '', title = '' } = this.dataset;
+			await startSandbox({ element: this, name, title, frame, status: (text, isProblem) => this.#status(text, isProblem) }, request);
 			button.hidden = true;
 		} catch {
 			frame.replaceChildren();
@@ -74,22 +68,6 @@ class ExampleSandbox extends HTMLElement {
 		status.textContent = text;
 		status.classList.toggle('problem', isProblem);
 	}
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-	return new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
-		promise.then(
-			(value) => {
-				clearTimeout(timer);
-				resolve(value);
-			},
-			(error: unknown) => {
-				clearTimeout(timer);
-				reject(error);
-			}
-		);
-	});
 }
 
 customElements.define('example-sandbox', ExampleSandbox);

@@ -5,6 +5,7 @@ import type { AstroIntegration } from 'astro';
 import { builtFiles } from '../build/built-files.ts';
 import { pagePolicy, sitePolicy, type PagePolicyInput } from './content-security-policy.ts';
 import { findInlineSources } from './inline-sources.ts';
+import { nginxHeaders } from './nginx-headers.ts';
 
 const CHARSET_META = /<meta charset="utf-8"\s*\/?>/i;
 /** Pages with a "Run in sandbox" button contain this element (src/lib/sandbox/embed.ts). */
@@ -12,7 +13,7 @@ const SANDBOX_ELEMENT = '<example-sandbox';
 
 /**
  * After the build, gives every page a `<meta http-equiv="content-security-policy">` made for
- * it (hashes of exactly its own inline code), and writes `_headers` with one policy for the
+ * it (hashes of exactly its own inline code), and writes `_headers` (and `nginx-headers.conf`) with one policy for the
  * whole site for hosts that read it (Netlify, Cloudflare Pages). The hashes can only be
  * known once Starlight and Expressive Code have written the final HTML, hence after the build.
  */
@@ -29,8 +30,10 @@ export function contentSecurityPolicy(): AstroIntegration {
 					await writeFile(file, withPolicyMeta(html, pagePolicy(input), relative(root, file)));
 					pages.push(input);
 				}
-				await writeFile(join(root, '_headers'), headersFile(sitePolicy(pages)));
-				logger.info(`added a Content-Security-Policy to ${pages.length} pages and wrote _headers`);
+				const policy = sitePolicy(pages);
+				await writeFile(join(root, '_headers'), headersFile(policy));
+				await writeFile(join(root, 'nginx-headers.conf'), nginxHeaders(policy));
+				logger.info(`added a Content-Security-Policy to ${pages.length} pages and wrote _headers and nginx-headers.conf`);
 			},
 		},
 	};

@@ -1,0 +1,280 @@
+import sdk, { type FsDiff, type VM } from '@stackblitz/sdk';
+import type { SandboxRequest } from './project.ts';
+import {
+	EditsStore,
+	applyEdits,
+	editsBetween,
+	filesIdentity,
+	isEmpty,
+	studentFiles,
+	type Edits,
+	type Files,
+	type SavedEdits,
+} from './saved-edits.ts';
+
+/**
+ * A running sandbox and the student's edits in it: loaded by embed.ts when "Run in sandbox" is
+ * clicked, never before. Starts StackBlitz with the student's saved version of the example if
+ * this browser has one, keeps their files while the sandbox is open (every few seconds, and
+ * when the page is left or hidden), and gives them "Reset to the original" and "Download my
+ * version". Whatever storage does (full, refused, unreadable), the sandbox keeps running.
+ */
+
+/** How long the sandbox gets to answer before the reader is told it did not start. */
+const START_TIMEOUT_MS = 20_000;
+/** How long a call into the running sandbox (files snapshot, diff) may take. */
+const VM_TIMEOUT_MS = 10_000;
+/** How often the student's files are kept while the sandbox is open. */
+export const KEEP_INTERVAL_MS = 5_000;
+
+export interface SandboxHost {
+	/** The `<example-sandbox>` element: holds the status line, the frame and the edit buttons. */
+	element: HTMLElement;
+	/** The example's name (its folder), the key of its saved edits. */
+	name: string;
+	title: string;
+	frame: HTMLElement;
+	status(text: string, isProblem?: boolean): void;
+}
+
+const RUNNING = 'The sandbox is running npm start. Edit a file, then run "npm start" again in its terminal.';
+const RUNNING_EDITED = 'The sandbox is running npm start.';
+const CORRUPT = 'Your saved edits for this example could not be read and were removed; the original files are loaded.';
+const UNAVAILABLE =
+	'Your edits cannot be kept: this browser does not let this site store data (private browsing or blocked site data). Use "Download my version" to keep a copy before you leave the page.';
+const NOT_KEPT = {
+	full: 'Could not keep your edits: this browser\'s storage is full. The sandbox keeps running; use "Download my version" to keep a copy of your files.',
+	refused:
+		'Could not keep your edits: this browser refused to store them. The sandbox keeps running; use "Download my version" to keep a copy of your files.',
+} as const;
+
+/** Starts the sandbox (with the student's saved files, if any) and keeps their edits from then on. */
+export async function startSandbox(host: SandboxHost, request: SandboxRequest): Promise<void> {
+	const store = new EditsStore(host.name);
+	const original = request.project.files;
+	const identity = filesIdentity(original);
+	const loaded = store.load();
+	let restored: SavedEdits | undefined;
+	if (loaded.state === 'saved') {
+		if (isEmpty(editsBetween(original, applyEdits(original, loaded.edits)))) store.remove();
+		else restored = loaded.edits;
+	}
+	const files = restored ? applyEdits(original, restored) : original;
+	const vm = await embed(host, request, files);
+
+	const session = new EditsSession(host, request, store, vm, { base: restored?.base ?? identity, identity, files });
+	if (restored) {
+		const changed = restored.base !== identity ? ' The example has changed since you saved your version; "Reset to the original" loads its new original files.' : '';
+		host.status(`${RUNNING_EDITED} Your edited version from ${localTime(restored.savedAt)} is loaded. Edits are kept only in this browser.${changed}`);
+	} else if (loaded.state === 'corrupt') {
+		host.status(`${CORRUPT} ${RUNNING}`, true);
+	} else if (!store.available) {
+		host.status(`${RUNNING} ${UNAVAILABLE}`, true);
+	} else {
+		host.status(RUNNING);
+	}
+	session.start();
+}
+
+class EditsSession {
+	readonly #host: SandboxHost;
+	readonly #request: SandboxRequest;
+	readonly #store: EditsStore;
+	readonly #original: Files;
+	readonly #identity: string;
+	#vm: VM;
+	/** Identity of the original files the student's version started from. */
+	#base: string;
+	/** The student's files as last seen. */
+	#current: Files;
+	/** The edits as last written to storage (canonical JSON), if any are stored. */
+	#kept: string | undefined;
+	#notKept = false;
+	/** Storage writes and resets, one after the other. */
+	#queue: Promise<void> = Promise.resolve();
+	#keepQueued = false;
+	readonly #stop = new AbortController();
+	readonly #actions: HTMLElement | null;
+	readonly #reset: HTMLButtonElement | null;
+	readonly #download: HTMLButtonElement | null;
+
+	constructor(host: SandboxHost, request: SandboxRequest, store: EditsStore, vm: VM, state: { base: string; identity: string; files: Files }) {
+		this.#host = host;
+		this.#request = request;
+		this.#store = store;
+		this.#vm = vm;
+		this.#original = request.project.files;
+		this.#identity = state.identity;
+		this.#base = state.base;
+		this.#current = state.files;
+		const edits = editsBetween(this.#original, state.files);
+		this.#kept = isEmpty(edits) ? undefined : canonical(edits);
+		this.#actions = host.element.querySelector<HTMLElement>('[data-edits]');
+		this.#reset = host.element.querySelector<HTMLButtonElement>('button[data-reset]');
+		this.#download = host.element.querySelector<HTMLButtonElement>('button[data-download]');
+		this.#showActions(!isEmpty(edits));
+	}
+
+	start(): void {
+		const signal = this.#stop.signal;
+		const timer = window.setInterval(() => this.#keepSoon(), KEEP_INTERVAL_MS);
+		signal.addEventListener('abort', () => window.clearInterval(timer));
+		window.addEventListener('pagehide', () => this.#keepSoon(), { signal });
+		document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && this.#keepSoon(), { signal });
+		this.#reset?.addEventListener('click', () => this.#enqueue(() => this.#resetToOriginal()), { signal });
+		this.#download?.addEventListener('click', () => void this.#downloadVersion(), { signal });
+	}
+
+	#enqueue(task: () => Promise<void>): Promise<void> {
+		this.#queue = this.#queue.then(task, task);
+		return this.#queue;
+	}
+
+	/** Keeps the student's current files, unless a keep is already waiting its turn. */
+	#keepSoon(): void {
+		if (this.#keepQueued || this.#stop.signal.aborted) return;
+		this.#keepQueued = true;
+		void this.#enqueue(async () => {
+			this.#keepQueued = false;
+			try {
+				this.#keep(await this.#snapshot());
+			} catch {
+				// The sandbox did not answer (busy, reloading, or gone): the next round tries again.
+			}
+		});
+	}
+
+	async #snapshot(): Promise<Files> {
+		const snapshot: unknown = await withTimeout(this.#vm.getFsSnapshot(), VM_TIMEOUT_MS);
+		const files: Files = {};
+		if (typeof snapshot === 'object' && snapshot !== null) {
+			for (const [path, content] of Object.entries(snapshot)) if (typeof content === 'string') files[path] = content;
+		}
+		this.#current = studentFiles(this.#original, files);
+		return this.#current;
+	}
+
+	#keep(current: Files): void {
+		if (this.#stop.signal.aborted) return;
+		const edits = editsBetween(this.#original, current);
+		this.#showActions(!isEmpty(edits));
+		if (isEmpty(edits)) {
+			// Back to the original files: nothing to keep, and later edits start from these.
+			if (this.#kept !== undefined) this.#store.remove();
+			this.#kept = undefined;
+			this.#base = this.#identity;
+			return;
+		}
+		const json = canonical(edits);
+		if (json === this.#kept || !this.#store.available) return;
+		const result = this.#store.save({ savedAt: Date.now(), base: this.#base, ...edits });
+		if (result === 'saved') {
+			this.#kept = json;
+			if (this.#notKept) this.#host.status('Your edits are kept in this browser again.');
+			this.#notKept = false;
+		} else if (!this.#notKept) {
+			this.#notKept = true;
+			this.#host.status(NOT_KEPT[result], true);
+		}
+	}
+
+	async #resetToOriginal(): Promise<void> {
+		const hadFocus = this.#actions?.contains(document.activeElement) ?? false;
+		this.#setBusy(true);
+		this.#store.remove();
+		this.#kept = undefined;
+		this.#base = this.#identity;
+		try {
+			try {
+				const current = await this.#snapshot();
+				const diff: FsDiff = {
+					create: Object.fromEntries(Object.entries(this.#original).filter(([path, content]) => current[path] !== content)),
+					destroy: Object.keys(current).filter((path) => !Object.hasOwn(this.#original, path)),
+				};
+				await withTimeout(this.#vm.applyFsDiff(diff), VM_TIMEOUT_MS);
+			} catch {
+				// The sandbox would not take the files: start it again from the original ones.
+				this.#host.status('Reloading the sandbox with the original files…');
+				this.#vm = await embed(this.#host, this.#request, this.#original);
+			}
+			this.#current = { ...this.#original };
+			this.#showActions(false);
+			this.#host.status('The original files are back in the sandbox and your saved copy is removed. Run "npm start" again in its terminal to run them.');
+		} catch {
+			this.#stop.abort();
+			this.#showActions(false);
+			this.#host.status(
+				'The original files could not be loaded into the sandbox. Your saved copy is removed: reload the page and run the sandbox again to start from the original files.',
+				true
+			);
+		} finally {
+			this.#setBusy(false);
+		}
+		if (hadFocus) focusStatus(this.#host.element);
+	}
+
+	async #downloadVersion(): Promise<void> {
+		const button = this.#download;
+		if (button) button.disabled = true;
+		try {
+			const [{ downloadZip }, files] = await Promise.all([import('./download.ts'), this.#snapshot().catch(() => this.#current)]);
+			downloadZip(this.#host.name, files);
+		} catch (error) {
+			this.#host.status(`Your version could not be downloaded: ${(error as Error).message}.`, true);
+		} finally {
+			if (button) button.disabled = false;
+		}
+	}
+
+	#showActions(shown: boolean): void {
+		if (this.#actions && this.#actions.hidden === shown) this.#actions.hidden = !shown;
+	}
+
+	#setBusy(busy: boolean): void {
+		for (const button of [this.#reset, this.#download]) if (button) button.disabled = busy;
+	}
+}
+
+/** Puts StackBlitz in the frame with these files and waits for its VM. */
+async function embed(host: SandboxHost, request: SandboxRequest, files: Files): Promise<VM> {
+	const { frame } = host;
+	frame.hidden = false;
+	frame.replaceChildren(document.createElement('div'));
+	const theme = document.documentElement.dataset['theme'] === 'light' ? 'light' : 'dark';
+	const connected = sdk.embedProject(frame.firstElementChild as HTMLElement, { ...request.project, files }, { ...request.embed, theme });
+	frame.querySelector('iframe')?.setAttribute('title', `Sandbox running the ${host.title} example`);
+	return withTimeout(connected, START_TIMEOUT_MS);
+}
+
+/** The edits as a string that is the same for the same edits, whatever the order of files. */
+function canonical(edits: Edits): string {
+	return JSON.stringify([Object.entries(edits.create).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), [...edits.destroy].sort()]);
+}
+
+function localTime(ms: number): string {
+	return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** When the focused button has hidden itself, keeps keyboard focus where the result is said. */
+function focusStatus(element: HTMLElement): void {
+	const status = element.querySelector<HTMLElement>('[data-status]');
+	if (!status) return;
+	status.tabIndex = -1;
+	status.focus();
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+		promise.then(
+			(value) => {
+				clearTimeout(timer);
+				resolve(value);
+			},
+			(error: unknown) => {
+				clearTimeout(timer);
+				reject(error);
+			}
+		);
+	});
+}
