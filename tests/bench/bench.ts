@@ -1,15 +1,17 @@
 /**
- * `npm run bench [-- --skip-tests]`: builds the site, then measures it and checks the budgets.
+ * `npm run bench [-- --skip-tests] [--lighthouse-all]`: builds the site, then measures it and checks the budgets.
  * - what each page downloads before any interaction, idle-time loads included (Chromium);
  * - what clicking "Run in sandbox" and opening search add, and that nothing came earlier;
  * - third-party requests before interaction, ours vs. the usual eager StackBlitz embed;
- * - Lighthouse (mobile) on the home page, a course page and an example page;
+ * - Lighthouse (mobile) on the home page and the largest course and example pages (every page
+ *   once with --lighthouse-all);
  * - requests per second of the static server under 200 concurrent clients;
  * - build time and `npm test` time.
  * Prints Markdown tables, writes bench-results/latest.json, and exits 1 if a budget fails.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from '@playwright/test';
 import { HIGHLIGHT_CACHE_DIR } from '../../src/lib/examples/highlight-cache.ts';
@@ -27,13 +29,13 @@ import { inlineScriptBytes, recordWeight } from './page-weight.ts';
 const IDLE_WAIT_MS = 3000;
 /** The page whose examples are measured with a click (it embeds the tcp-echo sandbox). */
 const EXAMPLE_PAGE = '/course/socket-functions/';
-/** The course page audited by Lighthouse: the longest prose page with an example. */
-const COURSE_PAGE = '/course/protocol-stack/';
 const LOAD_SECONDS = 10;
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 const step = (message: string) => console.log(`bench: ${message}`);
 
 const skipTests = process.argv.includes('--skip-tests');
+/** Also audit every page once with Lighthouse (reported, not a budget: one run is noisy). */
+const lighthouseAll = process.argv.includes('--lighthouse-all');
 
 const BUILDS = 3;
 const ASTRO_BIN = fileURLToPath(new URL('../../node_modules/astro/bin/astro.mjs', import.meta.url));
@@ -78,8 +80,12 @@ try {
 	await browser.close();
 }
 
-step('Lighthouse (mobile, 3 runs a page, median kept)…');
-const lighthouse = await auditWithLighthouse(['/', COURSE_PAGE, EXAMPLE_PAGE].map(pageUrl));
+// The pages that cost a phone most: the largest course page and the largest example page.
+const coursePage = heaviestPage((path) => path.startsWith('/course/'));
+const examplePage = heaviestPage((path) => /^\/examples\/[^/]+\/$/.test(path));
+step(`Lighthouse (mobile, 3 runs a page, median kept) on /, ${coursePage} and ${examplePage} (the largest course and example pages)…`);
+const lighthouse = await auditWithLighthouse(['/', coursePage, examplePage].map(pageUrl));
+const lighthouseEveryPage = lighthouseAll ? await auditWithLighthouse(builtPages('root').map(pageUrl), 1) : [];
 await site.close();
 step(`loading the static server (on its own thread) with 200 concurrent clients for ${LOAD_SECONDS} s…`);
 const loadedSite = await serveInThread(builds.root);
@@ -145,6 +151,15 @@ printTable(
 	])
 );
 for (const l of lighthouse) if (l.failedAudits.length) console.log(`  ${new URL(l.url).pathname}: ${l.failedAudits.join('; ')}`);
+if (lighthouseAll) {
+	printTable(
+		['Lighthouse (mobile), every page, one run', 'performance', 'TBT', 'LCP', 'HTML raw kB'],
+		lighthouseEveryPage.map((l) => {
+			const path = new URL(l.url).pathname;
+			return [path, l.scores.performance, `${Math.round(l.metrics.tbtMs)} ms`, `${(l.metrics.lcpMs / 1000).toFixed(1)} s`, kb(pageBytes(path))];
+		})
+	);
+}
 console.log(
 	`\nStatic server, 200 concurrent clients, ${LOAD_SECONDS} s over ${siteLoadPaths('root').length} URLs: ` +
 		`${load.requestsPerSecond} requests/s, p99 latency ${load.latencyP99} ms, ${load.errors} errors, ${load.timeouts} timeouts.`
@@ -155,13 +170,25 @@ printTable(['budget', 'limit', 'measured', 'result'], budgets.map((b) => [b.budg
 mkdirSync('bench-results', { recursive: true });
 writeFileSync(
 	'bench-results/latest.json',
-	JSON.stringify({ date: new Date().toISOString(), buildSeconds, buildTimes, coldBuildSeconds, testRun, pages, afterRun, afterSearch, thirdParty: { ours, eager }, lighthouse, load, budgets }, null, 2) + '\n'
+	JSON.stringify({ date: new Date().toISOString(), buildSeconds, buildTimes, coldBuildSeconds, testRun, pages, afterRun, afterSearch, thirdParty: { ours, eager }, lighthouse, lighthouseEveryPage, load, budgets }, null, 2) + '\n'
 );
 step('wrote bench-results/latest.json');
 const failed = budgets.filter((b: BudgetResult) => !b.pass);
 if (failed.length > 0 || (testRun && !testRun.passed)) {
 	step(`${failed.length} budget(s) failed${testRun && !testRun.passed ? ', and npm test failed' : ''}`);
 	process.exitCode = 1;
+}
+
+function pageBytes(path: string): number {
+	return statSync(join(builds.root.dir, path, 'index.html')).size;
+}
+
+function heaviestPage(include: (path: string) => boolean): string {
+	const [largest] = builtPages('root')
+		.filter(include)
+		.sort((a, b) => pageBytes(b) - pageBytes(a));
+	if (!largest) throw new Error('bench: the build has no course page or no example page to audit');
+	return largest;
 }
 
 function timed(work: () => void): number {

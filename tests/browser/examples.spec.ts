@@ -88,19 +88,34 @@ test('when StackBlitz cannot be reached, the example says so and points to the r
 
 test.describe('with JavaScript turned off', () => {
 	test.use({ javaScriptEnabled: false });
-	test('an example still shows all its code and its recorded output, and no dead buttons', async ({ page }) => {
+	test('an example still shows its recorded output and links to every file, and no dead buttons', async ({ page }) => {
 		await page.goto(siteUrl(SANDBOX_PAGE));
 		const example = page.locator('section.example', { has: page.locator('#example-tcp-echo') });
-		for (const file of ['server.js', 'client.js']) {
-			const source = readFileSync(join(examplesDir, 'tcp-echo', file), 'utf8');
-			await expect(example.locator('.expressive-code', { hasText: file }).first()).toContainText(source.split('\n')[1]!);
-		}
 		for (const output of await example.locator('.recorded-output').all()) {
 			await expect(output).toBeVisible();
 			await expect(output).toContainText('client: every line came back, closing');
 		}
 		await expect(example.getByRole('button')).toHaveCount(0);
 		await expect(example.getByRole('link', { name: 'tcp-echo.zip' })).toBeVisible();
+		// Both twins are shown without JavaScript, each with links to its files on the example's page.
+		const fileLinks = example.locator('.example-file-links a[href*="#"]');
+		expect(await fileLinks.evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual([
+			'/examples/tcp-echo/#example-tcp-echo-server-js',
+			'/examples/tcp-echo/#example-tcp-echo-client-js',
+			'/examples/tcp-echo/#example-tcp-echo-start-js',
+			'/examples/tcp-echo/#example-tcp-echo-python-server-py',
+			'/examples/tcp-echo/#example-tcp-echo-python-client-py',
+			'/examples/tcp-echo/#example-tcp-echo-python-start-py',
+		]);
+
+		await fileLinks.first().click();
+		await expect(page).toHaveURL(siteUrl('/examples/tcp-echo/#example-tcp-echo-server-js'));
+		for (const file of ['server.js', 'client.js', 'python/server.py', 'python/client.py']) {
+			const source = readFileSync(join(examplesDir, 'tcp-echo', file), 'utf8');
+			const block = page.locator(`#${'example-tcp-echo-' + file.replace(/[^a-z0-9]+/g, '-')} .expressive-code`);
+			await expect(block).toBeVisible();
+			await expect(block).toContainText(source.split('\n')[1]!);
+		}
 	});
 });
 

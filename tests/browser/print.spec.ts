@@ -1,7 +1,7 @@
 /**
- * A course page prints cleanly (src/styles/print.css): only the content, every line of code of
- * both twins, where each link goes, and code readable on paper. Checked with the print media
- * type on a code-heavy page, then on a real A4 PDF of it: its text is read back by inflating
+ * A course page prints cleanly (src/styles/print.css): only the content, every code block and
+ * both twins' outputs, where each link goes, and code readable on paper. Checked with the print
+ * media type on a course page, then on a real A4 PDF of an example's page (where its code is): its text is read back by inflating
  * the PDF's streams and mapping glyphs to characters through the fonts' ToUnicode tables
  * (node:zlib only, no PDF tool to install).
  */
@@ -12,6 +12,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { projectRoot, siteUrl } from '../support/builds.ts';
 
 const PAGE = '/course/socket-functions/';
+/** An example's own page: the only place its files' code is shown. */
+const CODE_PAGE = '/examples/tcp-echo/';
 /** About the width of an A4 page's printable area in CSS pixels (210 mm less Chrome's margins). */
 const PAPER = { width: 718, height: 1000 };
 
@@ -78,14 +80,16 @@ test.describe(`printing ${PAGE}`, () => {
 					title: pre.closest('figure')?.querySelector('.title')?.textContent ?? pre.textContent?.slice(0, 40),
 					shown: (pre as HTMLElement).checkVisibility(),
 					overflow: pre.scrollWidth - pre.clientWidth,
-					contentVisibility: [pre, pre.closest('.expressive-code')!].map((el) => getComputedStyle(el).contentVisibility),
+					contentVisibility: [pre, pre.closest('.expressive-code')!, pre.querySelector('.ec-line')!, pre.closest('.sl-markdown-content > *')!].map(
+						(el) => getComputedStyle(el).contentVisibility
+					),
 				}))
 			);
 			expect(blocks.length).toBeGreaterThan(10);
 			for (const block of blocks) {
 				expect(block.shown, `${block.title} is printed`).toBe(true);
 				expect(block.overflow, `${block.title} is wider than its box by ${block.overflow}px`).toBeLessThanOrEqual(1);
-				expect(block.contentVisibility, `${block.title}: content-visibility`).toEqual(['visible', 'visible']);
+				expect(block.contentVisibility, `${block.title}: content-visibility`).toEqual(['visible', 'visible', 'visible', 'visible']);
 			}
 		});
 
@@ -113,7 +117,7 @@ test.describe(`printing ${PAGE}`, () => {
 					{ twin: 'python', shown: true, heading: 'Python' },
 				]);
 			}
-			// Every example whose code is on this page prints code in both languages.
+			// Every example prints its recorded output in both languages.
 			const withCode = twins.filter((panels) => panels.some((panel) => panel.code > 0));
 			expect(withCode.length).toBeGreaterThanOrEqual(2);
 			for (const panels of withCode) expect(panels.map((panel) => panel.code > 0)).toEqual([true, true]);
@@ -161,9 +165,9 @@ test.describe(`printing ${PAGE}`, () => {
 		});
 	});
 
-	test('renders to a valid A4 PDF of several pages that holds the code of both twins', async ({ page }) => {
+	test(`renders ${CODE_PAGE} to a valid A4 PDF of several pages that holds the code of both twins`, async ({ page }) => {
 		test.setTimeout(90_000);
-		await page.goto(siteUrl(PAGE));
+		await page.goto(siteUrl(CODE_PAGE));
 		await expect(page.locator('language-tabs.is-tabbed').first()).toBeAttached();
 		const pdf = await page.pdf({ format: 'A4' });
 
@@ -186,7 +190,7 @@ test.describe(`printing ${PAGE}`, () => {
 		for (const line of [lineOf('tcp-echo/server.js', /= net\.createServer\(/), lineOf('tcp-echo/python/server.py', /conn\.sendall\(line\)/)]) {
 			expect(text, `the PDF holds the code line ${line}`).toContain(line.replace(/\s+/g, ''));
 		}
-		expect(text).toContain('(https://docs.python.org/3/library/socket.html)');
+		expect(text, 'where the zip link goes').toContain('(/examples/tcp-echo.zip)');
 		for (const screenOnly of ['Runinsandbox', 'OpenonStackBlitz', 'Editpage', 'Onthispage', 'Skiptocontent']) {
 			expect(text, `"${screenOnly}" is not printed`).not.toContain(screenOnly);
 		}

@@ -54,7 +54,7 @@ test('the skip link moves focus to the main content', async ({ page }) => {
 });
 
 test("code is highlighted in each theme's own colours (token colours come from classes)", async ({ page }) => {
-	await page.goto(siteUrl('/course/socket-functions/'));
+	await page.goto(siteUrl('/examples/tcp-echo/'));
 	const keyword = page.locator('#example-tcp-echo-server-js-L1').locator('xpath=following::span[starts-with(@class, "ect-")][normalize-space()="import"]').first();
 	const colours = async () =>
 		keyword.evaluate((span) => ({ token: getComputedStyle(span).color, text: getComputedStyle(span.closest('pre')!).color }));

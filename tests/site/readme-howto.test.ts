@@ -219,10 +219,16 @@ test(`README.md's "${SECTION}", followed step by step in a copy of the repositor
 	const frontMatter = /^---\n([\s\S]*?)\n---/.exec(readFileSync(join(exampleDir, 'README.md'), 'utf8'))![1]!;
 	const shown = [...frontMatter.matchAll(/^(?:files|python): \[([^\]]*)\]/gm)].flatMap((match) => match[1]!.split(',').map((path) => path.trim()));
 	assert.ok(shown.includes('server.js') && shown.includes('python/server.py'), `front matter: ${frontMatter}`);
+	// The course page links to each file; the example's own page shows every line of it.
+	const examplePage = join(copy, 'dist', 'examples', example, 'index.html');
+	assert.ok(existsSync(examplePage), `the build wrote no page for the example: ${examplePage}`);
+	const exampleText = textOf(readFileSync(examplePage, 'utf8'));
 	for (const file of shown) {
+		const anchor = `/examples/${example}/#example-${example}-${file.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+		assert.ok(html.includes(`href="${anchor}"`), `${slug}: no link to ${anchor}`);
 		const lines = readFileSync(join(exampleDir, file), 'utf8').split('\n').map((line) => line.trim()).filter(Boolean);
-		const missing = lines.filter((line) => !text.includes(line));
-		assert.deepEqual(missing, [], `${slug}: lines of ${example}/${file} not on the page`);
+		const missing = lines.filter((line) => !exampleText.includes(line));
+		assert.deepEqual(missing, [], `examples/${example}/: lines of ${example}/${file} not on the page`);
 	}
 	const recording = JSON.parse(readFileSync(join(copy, 'examples', '_recordings', `${example}.json`), 'utf8')) as {
 		runs: Record<'node' | 'python', { output: string }>;

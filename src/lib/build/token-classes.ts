@@ -16,15 +16,39 @@ const EC_TOKEN_SELECTOR = "span[style^='--']:not([class])";
 const TOKEN_CLASS_SELECTOR = "span[class^='ect-']";
 const EC_STYLESHEET_LINK = /<link rel="stylesheet" href="([^"]*\/_astro\/)(ec\.[\w-]+\.css)">/;
 
+const plainTokenSpan = (style: string) =>
+	new RegExp(`<span style="${style.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}">([^<]*)</span>`, 'gi');
+
 /** The class that stands for one token style: the same style always gets the same name. */
 export function tokenClassName(style: string): string {
 	return `ect-${createHash('sha256').update(style).digest('hex').slice(0, 8)}`;
 }
 
-/** Replaces each token's style attribute with its class; returns the page and the styles it used. */
-export function replaceTokenStyles(html: string): { html: string; styles: Set<string> } {
+/**
+ * The token style that only repeats the code's own colours (`--ec-codeFg` of each theme, in
+ * the themes' order, as Expressive Code numbers them `--0`, `--1`): `--0:#D6DEEB;--1:#403F53`.
+ */
+export function plainTokenStyle(expressiveCodeCss: string): string {
+	const colours: string[] = [];
+	postcss.parse(expressiveCodeCss).walkDecls('--ec-codeFg', (decl) => {
+		const colour = decl.value.trim().toUpperCase();
+		if (!colours.includes(colour)) colours.push(colour);
+	});
+	if (colours.length !== 2) {
+		throw new Error(`Expressive Code's stylesheet sets --ec-codeFg to ${colours.length} colours, not one per theme (2): see src/lib/build/token-classes.ts`);
+	}
+	return colours.map((colour, theme) => `--${theme}:${colour}`).join(';');
+}
+
+/**
+ * Replaces each token's style attribute with its class; returns the page and the styles it used.
+ * A token in the code's own colours (`plainStyle`) loses its span: it looks the same, and a
+ * quarter fewer elements make a long listing quicker to lay out.
+ */
+export function replaceTokenStyles(html: string, plainStyle?: string): { html: string; styles: Set<string> } {
 	const styles = new Set<string>();
-	const replaced = html.replace(TOKEN_SPAN, (_, style: string) => {
+	const unwrapped = plainStyle === undefined ? html : html.replace(plainTokenSpan(plainStyle), '$1');
+	const replaced = unwrapped.replace(TOKEN_SPAN, (_, style: string) => {
 		styles.add(style);
 		return `<span class="${tokenClassName(style)}">`;
 	});
@@ -73,24 +97,26 @@ export function tokenClasses(): AstroIntegration {
 				const pages = await builtFiles(dir, /\.html$/);
 				const rewritten: { file: string; html: string; ecLink: RegExpExecArray }[] = [];
 				const allStyles = new Set<string>();
+				let ecCss: string | undefined;
 				for (const file of pages) {
-					const { html, styles } = replaceTokenStyles(await readFile(file, 'utf8'));
-					if (styles.size === 0) continue;
-					const ecLink = EC_STYLESHEET_LINK.exec(html);
+					const page = await readFile(file, 'utf8');
+					const ecLink = EC_STYLESHEET_LINK.exec(page);
+					if (page.search(TOKEN_SPAN) === -1) continue;
 					if (!ecLink) throw new Error(`${file}: has code tokens but no link to Expressive Code's stylesheet`);
+					ecCss ??= await readFile(join(root, '_astro', ecLink[2]!), 'utf8');
+					const { html, styles } = replaceTokenStyles(page, plainTokenStyle(ecCss));
 					styles.forEach((style) => allStyles.add(style));
 					rewritten.push({ file, html, ecLink });
 				}
-				if (rewritten.length === 0) return;
-				const ecCssName = rewritten[0]!.ecLink[2]!;
-				const css = tokenStylesheet(await readFile(join(root, '_astro', ecCssName), 'utf8'), allStyles);
+				if (rewritten.length === 0 || ecCss === undefined) return;
+				const css = tokenStylesheet(ecCss, allStyles);
 				const cssName = `ec-tokens.${createHash('sha256').update(css).digest('hex').slice(0, 10)}.css`;
 				await writeFile(join(root, '_astro', cssName), css);
 				for (const { file, html, ecLink } of rewritten) {
 					const link = `${ecLink[0]}<link rel="stylesheet" href="${ecLink[1]}${cssName}">`;
 					await writeFile(file, html.replace(ecLink[0], link));
 				}
-				logger.info(`moved ${allStyles.size} code token styles into _astro/${cssName} on ${rewritten.length} pages`);
+				logger.info(`moved ${allStyles.size} code token styles (plain-coloured tokens unwrapped) into _astro/${cssName} on ${rewritten.length} pages`);
 			},
 		},
 	};

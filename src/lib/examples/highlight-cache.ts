@@ -20,13 +20,15 @@ export interface HighlightRequest {
 	code: string;
 	lang: string;
 	title: string;
+	/** Expressive Code's frame: an editor tab by default, or a terminal window (recorded output). */
+	frame?: 'terminal';
 }
 
 const inMemory = new Map<string, string>();
 let fingerprint: string | undefined;
 
 /** What else shapes highlighted HTML: the installed packages and the site config (themes, options). */
-function setupFingerprint(): string {
+export function setupFingerprint(): string {
 	const parts: string[] = [String(FORMAT)];
 	for (const file of ['package-lock.json', 'astro.config.mjs', 'ec.config.mjs']) {
 		try {
@@ -38,9 +40,9 @@ function setupFingerprint(): string {
 	return createHash('sha256').update(parts.join('\0')).digest('hex');
 }
 
-export function highlightKey({ code, lang, title }: HighlightRequest): string {
+export function highlightKey({ code, lang, title, frame }: HighlightRequest): string {
 	fingerprint ??= setupFingerprint();
-	return createHash('sha256').update([fingerprint, lang, title, code].join('\0')).digest('hex').slice(0, 32);
+	return createHash('sha256').update([fingerprint, lang, title, frame ?? 'code', code].join('\0')).digest('hex').slice(0, 32);
 }
 
 function readStored(file: string): string | undefined {

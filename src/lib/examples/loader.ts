@@ -4,6 +4,7 @@ import { listExampleNames, readExample } from './read-example.ts';
 import { languageInfo, type Language } from './languages.ts';
 import { isEventLogFresh, isFresh, readEventLog, readRecording } from './recording.ts';
 import { exampleEntrySchema, type ExampleEntry } from './schema.ts';
+import { setupFingerprint } from './highlight-cache.ts';
 
 /**
  * Content-layer loader for the runnable examples: one entry per folder in `examples/`
@@ -19,8 +20,10 @@ export function examplesLoader({ dir = process.env['EXAMPLES_DIR'] ?? './example
 		load: async ({ store, logger, config, renderMarkdown, parseData, generateDigest, watcher }) => {
 			const examplesDir = fileURLToPath(new URL(dir.replace(/\/?$/, '/'), config.root));
 			const displayRoot = dir.replace(/^\.\//, '').replace(/\/$/, '');
-			store.clear();
-			for (const name of listExampleNames(examplesDir)) {
+			const names = listExampleNames(examplesDir);
+			const setup = setupFingerprint();
+			for (const id of store.keys()) if (!names.includes(id)) store.delete(id);
+			for (const name of names) {
 				const source = readExample(examplesDir, name, displayRoot);
 				const recording = readRecording(examplesDir, source, displayRoot);
 				const twin = (language: Language, shownFiles: string[]) => {
@@ -34,8 +37,7 @@ export function examplesLoader({ dir = process.env['EXAMPLES_DIR'] ?? './example
 					}
 					return { command: languageInfo[language].command, shownFiles, recorded: { ...recording.runs[language], fresh }, events };
 				};
-				const notes = await renderMarkdown(source.readmeBody);
-				const data: ExampleEntry = {
+				const withoutNotes: Omit<ExampleEntry, 'notesHtml'> = {
 					name,
 					title: source.frontMatter.title,
 					summary: source.frontMatter.summary,
@@ -45,9 +47,15 @@ export function examplesLoader({ dir = process.env['EXAMPLES_DIR'] ?? './example
 					startFile: source.startFile,
 					files: source.files,
 					twins: { node: twin('node', source.frontMatter.files), python: twin('python', source.frontMatter.python) },
-					notesHtml: scopeHeadings(notes.html, name),
 				};
-				store.set({ id: name, data: await parseData({ id: name, data }), digest: generateDigest(data) });
+				// Everything the entry is made of, and what shapes rendered Markdown (packages, site
+				// config). Unchanged since the last build (Astro keeps the store between builds): keep
+				// the entry, and skip rendering the README again (highlighted code, build time).
+				const digest = generateDigest({ ...withoutNotes, readme: source.readmeBody, setup });
+				if (store.get(name)?.digest === digest) continue;
+				const notes = await renderMarkdown(source.readmeBody);
+				const data: ExampleEntry = { ...withoutNotes, notesHtml: scopeHeadings(notes.html, name) };
+				store.set({ id: name, data: await parseData({ id: name, data }), digest });
 			}
 			watcher?.add(examplesDir);
 		},
