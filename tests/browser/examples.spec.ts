@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { unzipSync, strFromU8 } from 'fflate';
+import { lineAnchorPrefix } from '../../src/lib/examples/line-anchors.ts';
 import { siteUrl } from '../support/builds.ts';
 import { examplePages, examplesDir, exampleFiles } from '../support/examples.ts';
 import { watchPage } from '../support/page-watch.ts';
@@ -112,7 +113,7 @@ test.describe('with JavaScript turned off', () => {
 		await expect(page).toHaveURL(siteUrl('/examples/tcp-echo/#example-tcp-echo-server-js'));
 		for (const file of ['server.js', 'client.js', 'python/server.py', 'python/client.py']) {
 			const source = readFileSync(join(examplesDir, 'tcp-echo', file), 'utf8');
-			const block = page.locator(`#${'example-tcp-echo-' + file.replace(/[^a-z0-9]+/g, '-')} .expressive-code`);
+			const block = page.locator(`#${lineAnchorPrefix('tcp-echo', file)} .expressive-code`);
 			await expect(block).toBeVisible();
 			await expect(block).toContainText(source.split('\n')[1]!);
 		}

@@ -33,6 +33,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
+import { lineAnchorPrefix } from '../../src/lib/examples/line-anchors.ts';
 import { projectRoot } from '../support/builds.ts';
 
 const SECTION = 'Adding a page or an example';
@@ -224,7 +225,7 @@ test(`README.md's "${SECTION}", followed step by step in a copy of the repositor
 	assert.ok(existsSync(examplePage), `the build wrote no page for the example: ${examplePage}`);
 	const exampleText = textOf(readFileSync(examplePage, 'utf8'));
 	for (const file of shown) {
-		const anchor = `/examples/${example}/#example-${example}-${file.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+		const anchor = `/examples/${example}/#${lineAnchorPrefix(example, file)}`;
 		assert.ok(html.includes(`href="${anchor}"`), `${slug}: no link to ${anchor}`);
 		const lines = readFileSync(join(exampleDir, file), 'utf8').split('\n').map((line) => line.trim()).filter(Boolean);
 		const missing = lines.filter((line) => !exampleText.includes(line));

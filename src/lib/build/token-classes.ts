@@ -98,13 +98,15 @@ export function tokenClasses(): AstroIntegration {
 				const rewritten: { file: string; html: string; ecLink: RegExpExecArray }[] = [];
 				const allStyles = new Set<string>();
 				let ecCss: string | undefined;
+				let plainStyle: string | undefined;
 				for (const file of pages) {
 					const page = await readFile(file, 'utf8');
 					const ecLink = EC_STYLESHEET_LINK.exec(page);
 					if (page.search(TOKEN_SPAN) === -1) continue;
 					if (!ecLink) throw new Error(`${file}: has code tokens but no link to Expressive Code's stylesheet`);
 					ecCss ??= await readFile(join(root, '_astro', ecLink[2]!), 'utf8');
-					const { html, styles } = replaceTokenStyles(page, plainTokenStyle(ecCss));
+					plainStyle ??= plainTokenStyle(ecCss);
+					const { html, styles } = replaceTokenStyles(page, plainStyle);
 					styles.forEach((style) => allStyles.add(style));
 					rewritten.push({ file, html, ecLink });
 				}

@@ -27,8 +27,12 @@ export interface HighlightRequest {
 const inMemory = new Map<string, string>();
 let fingerprint: string | undefined;
 
-/** What else shapes highlighted HTML: the installed packages and the site config (themes, options). */
+/**
+ * What else shapes highlighted HTML: the installed packages and the site config (themes,
+ * options). Read once per build process.
+ */
 export function setupFingerprint(): string {
+	if (fingerprint !== undefined) return fingerprint;
 	const parts: string[] = [String(FORMAT)];
 	for (const file of ['package-lock.json', 'astro.config.mjs', 'ec.config.mjs']) {
 		try {
@@ -37,12 +41,12 @@ export function setupFingerprint(): string {
 			parts.push(`no ${file}`);
 		}
 	}
-	return createHash('sha256').update(parts.join('\0')).digest('hex');
+	fingerprint = createHash('sha256').update(parts.join('\0')).digest('hex');
+	return fingerprint;
 }
 
 export function highlightKey({ code, lang, title, frame }: HighlightRequest): string {
-	fingerprint ??= setupFingerprint();
-	return createHash('sha256').update([fingerprint, lang, title, frame ?? 'code', code].join('\0')).digest('hex').slice(0, 32);
+	return createHash('sha256').update([setupFingerprint(), lang, title, frame ?? 'code', code].join('\0')).digest('hex').slice(0, 32);
 }
 
 function readStored(file: string): string | undefined {
@@ -83,8 +87,7 @@ export interface StoredHighlight {
 
 /** The asset tags' addresses start with the site's base path. */
 function assetsFile(base: string): string {
-	fingerprint ??= setupFingerprint();
-	const key = createHash('sha256').update(`${fingerprint}\0${base}`).digest('hex').slice(0, 32);
+	const key = createHash('sha256').update(`${setupFingerprint()}\0${base}`).digest('hex').slice(0, 32);
 	return join(HIGHLIGHT_CACHE_DIR, `page-assets-${key}.html`);
 }
 
