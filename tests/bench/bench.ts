@@ -16,20 +16,24 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from '@playwright/test';
 import { HIGHLIGHT_CACHE_DIR } from '../../src/lib/examples/highlight-cache.ts';
 import { startStaticSite, type RunningSite } from '../../src/server/static-site.ts';
-import { runLoad, siteLoadPaths, missingPath } from '../site/support/load.ts';
-import { serveInThread } from '../site/support/served-site.ts';
+import { loadProblems, runLoad, siteLoadPaths, missingPath, type LoadResult } from './load.ts';
+import { serveInThread } from './served-site.ts';
 import { chromiumArgs, findChromium } from '../support/chromium.ts';
-import { builds, builtPages } from '../support/builds.ts';
+import { builds, builtPages, type BuildName } from '../support/builds.ts';
 import { captureStackBlitz } from '../support/fake-stackblitz.ts';
 import { checkBudgets, type BudgetResult } from './budgets.ts';
 import { thirdPartyRequestsBeforeInteraction } from './eager-embed.ts';
 import { auditWithLighthouse } from './lighthouse-audit.ts';
+import { measureLayoutShift, type LayoutShiftResult } from './layout-shift.ts';
 import { inlineScriptBytes, recordWeight } from './page-weight.ts';
 
 const IDLE_WAIT_MS = 3000;
 /** The page whose examples are measured with a click (it embeds the tcp-echo sandbox). */
 const EXAMPLE_PAGE = '/course/socket-functions/';
 const LOAD_SECONDS = 10;
+const SHIFT_WIDTHS = [390, 1280];
+const SHIFT_LOADS = 2;
+const LOAD_CONNECTIONS = 200;
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 const step = (message: string) => console.log(`bench: ${message}`);
 
@@ -56,6 +60,7 @@ const site = await startStaticSite(builds.root);
 const pageUrl = (path: string) => new URL(path.slice(1), site.url).href;
 const browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs });
 let pages: Awaited<ReturnType<typeof measurePages>>;
+let shifts: LayoutShiftResult[];
 let afterRun: Awaited<ReturnType<typeof measureClick>>;
 let afterSearch: Awaited<ReturnType<typeof measureClick>>;
 let ours: Awaited<ReturnType<typeof thirdPartyRequestsBeforeInteraction>>;
@@ -63,6 +68,8 @@ let eager: typeof ours;
 try {
 	step('recording what every page downloads before any interaction…');
 	pages = await measurePages(browser, site);
+	step(`measuring layout shift as every page loads, at ${SHIFT_WIDTHS.join(' and ')} px (${SHIFT_LOADS} loads each, CPU slowed 4x)…`);
+	shifts = await measureLayoutShift(browser, pageUrl, builtPages('root'), SHIFT_WIDTHS, SHIFT_LOADS);
 	step('clicking Run in sandbox, opening search…');
 	afterRun = await measureClick(browser, EXAMPLE_PAGE, async (page) => {
 		await page.getByRole('button', { name: 'Run in sandbox' }).first().click();
@@ -84,19 +91,24 @@ try {
 const coursePage = heaviestPage((path) => path.startsWith('/course/'));
 const examplePage = heaviestPage((path) => /^\/examples\/[^/]+\/$/.test(path));
 step(`Lighthouse (mobile, 3 runs a page, median kept) on /, ${coursePage} and ${examplePage} (the largest course and example pages)…`);
-const lighthouse = await auditWithLighthouse(['/', coursePage, examplePage].map(pageUrl));
+const audited = ['/', coursePage, examplePage].map(pageUrl);
+const lighthouse = await auditWithLighthouse(audited);
+step('Lighthouse (desktop preset, 3 runs a page) on the same pages…');
+const lighthouseDesktop = await auditWithLighthouse(audited, 3, 'desktop');
 const lighthouseEveryPage = lighthouseAll ? await auditWithLighthouse(builtPages('root').map(pageUrl), 1) : [];
 await site.close();
-step(`loading the static server (on its own thread) with 200 concurrent clients for ${LOAD_SECONDS} s…`);
-const loadedSite = await serveInThread(builds.root);
-const load = await runLoad({
-	url: loadedSite.url,
-	connections: 200,
-	durationSeconds: LOAD_SECONDS,
-	paths: siteLoadPaths('root'),
-	expectedStatus: { [missingPath]: 404 },
-});
-await loadedSite.close();
+step('building the site under /netcourse/ too, for the load on a sub-path…');
+execFileSync(process.execPath, [ASTRO_BIN, 'build', '--base', builds.subpath.base, '--outDir', builds.subpath.dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+const loads = {} as Record<BuildName, { result: LoadResult; problems: string[] }>;
+for (const [name, seconds] of [['root', LOAD_SECONDS], ['subpath', LOAD_SECONDS / 2]] as const) {
+	step(`loading the static server (on its own thread, ${name} build) with ${LOAD_CONNECTIONS} concurrent clients for ${seconds} s…`);
+	const loadedSite = await serveInThread(builds[name]);
+	const paths = siteLoadPaths(name);
+	const result = await runLoad({ url: loadedSite.url, connections: LOAD_CONNECTIONS, durationSeconds: seconds, paths, expectedStatus: { [missingPath]: 404 } });
+	loads[name] = { result, problems: loadProblems(result, await loadedSite.stats(), paths, LOAD_CONNECTIONS) };
+	await loadedSite.close();
+}
+const load = loads.root.result;
 
 let testRun: { seconds: number; passed: boolean } | undefined;
 if (!skipTests) {
@@ -118,9 +130,10 @@ const budgets = checkBudgets({
 	urlsBeforeInteraction: [...new Set(pages.flatMap((p) => p.urls))],
 	searchCodeUrls: afterSearch.ownUrls,
 	sandboxCodeUrls: afterRun.ownUrls,
-	lighthouse,
+	lighthouse: [...lighthouse, ...lighthouseDesktop],
+	layoutShifts: shifts,
 	thirdPartyRequestsBeforeInteraction: ours.requests,
-	loadErrors: load.errors + load.timeouts + Object.values(load.unexpected).reduce((n, c) => n + c, 0),
+	loadProblems: Object.entries(loads).flatMap(([name, { problems }]) => problems.map((problem) => `${name} build: ${problem}`)),
 });
 
 printTable(
@@ -136,9 +149,9 @@ console.log(
 	`Third-party requests before any interaction on ${EXAMPLE_PAGE}: ours ${ours.requests}; ` +
 		`with the usual eager embed ${eager.requests} (${eager.origins.join(', ') || 'none'}), before StackBlitz's own editor loads anything.`
 );
-printTable(
-	['Lighthouse (mobile)', 'performance', 'accessibility', 'best practices', 'SEO', 'FCP', 'LCP', 'TBT', 'CLS'],
-	lighthouse.map((l) => [
+for (const [preset, audits] of [['mobile', lighthouse], ['desktop', lighthouseDesktop]] as const) printTable(
+	[`Lighthouse (${preset})`, 'performance', 'accessibility', 'best practices', 'SEO', 'FCP', 'LCP', 'TBT', 'CLS'],
+	audits.map((l) => [
 		new URL(l.url).pathname,
 		l.scores.performance,
 		l.scores.accessibility,
@@ -150,7 +163,15 @@ printTable(
 		l.metrics.cls.toFixed(3),
 	])
 );
-for (const l of lighthouse) if (l.failedAudits.length) console.log(`  ${new URL(l.url).pathname}: ${l.failedAudits.join('; ')}`);
+for (const l of [...lighthouse, ...lighthouseDesktop]) if (l.failedAudits.length) console.log(`  ${new URL(l.url).pathname} (${l.preset}): ${l.failedAudits.join('; ')}`);
+printTable(
+	['Layout shift as the page loads (worst of ' + SHIFT_LOADS + ' loads)', ...SHIFT_WIDTHS.map((w) => `CLS at ${w} px`), 'largest single shift'],
+	builtPages('root').map((path) => {
+		const at = shifts.filter((shift) => shift.path === path);
+		const worst = [...at].sort((a, b) => b.cls - a.cls)[0];
+		return [path, ...SHIFT_WIDTHS.map((w) => at.find((shift) => shift.width === w)!.cls.toFixed(3)), worst && worst.cls > 0 ? `${worst.worstShift} (${worst.width} px)` : '–'];
+	})
+);
 if (lighthouseAll) {
 	printTable(
 		['Lighthouse (mobile), every page, one run', 'performance', 'TBT', 'LCP', 'HTML raw kB'],
@@ -170,7 +191,7 @@ printTable(['budget', 'limit', 'measured', 'result'], budgets.map((b) => [b.budg
 mkdirSync('bench-results', { recursive: true });
 writeFileSync(
 	'bench-results/latest.json',
-	JSON.stringify({ date: new Date().toISOString(), buildSeconds, buildTimes, coldBuildSeconds, testRun, pages, afterRun, afterSearch, thirdParty: { ours, eager }, lighthouse, lighthouseEveryPage, load, budgets }, null, 2) + '\n'
+	JSON.stringify({ date: new Date().toISOString(), buildSeconds, buildTimes, coldBuildSeconds, testRun, pages, afterRun, afterSearch, thirdParty: { ours, eager }, lighthouse, lighthouseDesktop, lighthouseEveryPage, layoutShifts: shifts, loads, budgets }, null, 2) + '\n'
 );
 step('wrote bench-results/latest.json');
 const failed = budgets.filter((b: BudgetResult) => !b.pass);

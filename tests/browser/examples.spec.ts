@@ -5,7 +5,7 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { lineAnchorPrefix } from '../../src/lib/examples/line-anchors.ts';
 import { siteUrl } from '../support/builds.ts';
 import { examplePages, examplesDir, exampleFiles } from '../support/examples.ts';
-import { watchPage } from '../support/page-watch.ts';
+import { settled, watchPage } from '../support/page-watch.ts';
 import { axeViolations } from '../support/axe.ts';
 import { captureStackBlitz, formFields, postedFiles } from '../support/fake-stackblitz.ts';
 
@@ -28,8 +28,8 @@ for (const [path, names] of Object.entries(examplePages)) {
 
 test('before any click, an example page requests nothing from StackBlitz or any other site', async ({ page }) => {
 	const problems = watchPage(page, new URL(siteUrl('/')).origin);
-	await page.goto(siteUrl(SANDBOX_PAGE), { waitUntil: 'networkidle' });
-	await page.waitForTimeout(1500);
+	await page.goto(siteUrl(SANDBOX_PAGE));
+	await settled(page);
 	expect(problems.offSiteRequests).toEqual([]);
 });
 

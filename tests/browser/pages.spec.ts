@@ -1,39 +1,73 @@
 import { expect, test } from '@playwright/test';
 import { allPages } from '../support/course.ts';
-import { builtPages, siteUrl } from '../support/builds.ts';
+import { builtPages, siteUrl, type BuildName } from '../support/builds.ts';
 import { watchPage } from '../support/page-watch.ts';
 import { axeViolations } from '../support/axe.ts';
+import { policyOf, watchViolations } from '../support/csp.ts';
+import { pagesCoveringEveryComponent } from '../support/page-kinds.ts';
 
-test('the build contains exactly the home page, the six course pages, the examples index and pages, and the instructors page', () => {
+test('the build contains exactly the home page, the course pages, the examples index and pages, and the instructors page', () => {
 	expect(builtPages('root')).toEqual([...allPages].sort());
 });
 
-for (const path of builtPages('root')) {
-	test.describe(`page ${path}`, () => {
-		test('loads with no console error, no failed request and nothing fetched off-site', async ({ page }) => {
-			const problems = watchPage(page, new URL(siteUrl('/')).origin);
-			const response = await page.goto(siteUrl(path), { waitUntil: 'networkidle' });
-			expect(response?.status()).toBe(200);
-			await expect(page.locator('h1')).toHaveCount(1);
-			expect(problems).toEqual({ consoleErrors: [], failedRequests: [], offSiteRequests: [] });
-		});
+test('the sub-path build has the same pages as the root build', () => {
+	expect(builtPages('subpath')).toEqual(builtPages('root'));
+});
 
-		for (const [theme, width] of [['light', 1280], ['dark', 1280], ['light', 390]] as const) {
-			test(`has no axe violations in the ${theme} theme at ${width}px wide`, async ({ page }) => {
-				await page.setViewportSize({ width, height: 800 });
-				await page.addInitScript((value) => localStorage.setItem('starlight-theme', value), theme);
-				await page.goto(siteUrl(path));
-				await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-				expect(await axeViolations(page)).toEqual([]);
-			});
+/** A page no build has: the server answers with the course's 404 page. */
+const MISSING = '/no-such-page/';
+
+for (const build of ['root', 'subpath'] as BuildName[]) {
+	const origin = () => new URL(siteUrl('/', build)).origin;
+	for (const path of [...builtPages(build), MISSING]) {
+		test(`${build} build, ${path}: loads with no console error, no failed request, nothing off-site, and breaks none of its own policy`, async ({ page }) => {
+			const problems = watchPage(page, origin());
+			const violations = await watchViolations(page);
+			const response = await page.goto(siteUrl(path, build), { waitUntil: 'networkidle' });
+			expect(response?.status()).toBe(path === MISSING ? 404 : 200);
+			await expect(page.locator('h1')).toHaveCount(1);
+			if (path === MISSING) await expect(page.locator('h1')).toContainText(/not found/i);
+			await policyOf(page);
+			if (build === 'subpath') {
+				// Every internal URL carries the prefix (and, with the watch above, every asset loads).
+				const unprefixed = await page.evaluate(() =>
+					[...document.querySelectorAll('[href], [src], [srcset], [action]')]
+						.flatMap((el) => ['href', 'src', 'action'].map((name) => el.getAttribute(name)))
+						.filter((value): value is string => !!value && value.startsWith('/') && !value.startsWith('/netcourse/'))
+				);
+				expect(unprefixed).toEqual([]);
+			}
+			// The missing page's own 404 is the one failed request it may have.
+			const failedRequests = path === MISSING ? [`${siteUrl(path, build)} (HTTP 404)`] : [];
+			expect(problems).toEqual({ consoleErrors: [], failedRequests, offSiteRequests: [] });
+			expect(await violations()).toEqual([]);
+		});
+	}
+}
+
+const VIEWS = [
+	{ theme: 'light', width: 1280 },
+	{ theme: 'dark', width: 1280 },
+	{ theme: 'light', width: 390 },
+] as const;
+
+// axe in every view on the fewest pages that hold every component, class and code colour of the
+// site (see page-kinds.ts); pages made only of what those hold add no new markup to check.
+for (const path of pagesCoveringEveryComponent('root')) {
+	test(`${path} has no axe violations in the light and the dark theme at 1280 px, nor at 390 px`, async ({ page }) => {
+		test.setTimeout(90_000);
+		for (const { theme, width } of VIEWS) {
+			await page.setViewportSize({ width, height: 800 });
+			await page.addInitScript((value) => localStorage.setItem('starlight-theme', value), theme);
+			await page.goto(siteUrl(path));
+			await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+			expect(await axeViolations(page), `${theme} theme, ${width} px`).toEqual([]);
 		}
 	});
 }
 
-test('an unknown URL gets the course 404 page, which has no axe violations', async ({ page }) => {
-	const response = await page.goto(siteUrl('/no-such-page/'));
-	expect(response?.status()).toBe(404);
-	await expect(page.locator('h1')).toContainText(/not found/i);
+test('the course 404 page has no axe violations', async ({ page }) => {
+	await page.goto(siteUrl(MISSING));
 	expect(await axeViolations(page)).toEqual([]);
 });
 

@@ -71,6 +71,18 @@ async function run(page: Page): Promise<ReturnType<typeof exampleOn>> {
 
 const stored = (page: Page) => page.evaluate((key) => localStorage.getItem(key), KEY);
 
+/**
+ * The reader leaves the page: waits until the site has asked the sandbox for the files to keep
+ * and the answer has come back to the page (a task after it), so what is stored then is final.
+ */
+async function leave(page: Page, iframe: Locator): Promise<void> {
+	const snapshots = async () => (await sandboxRequests(iframe)).filter((type) => type === 'SDK_GET_FS_SNAPSHOT').length;
+	const before = await snapshots();
+	await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pagehide')));
+	await expect.poll(snapshots).toBeGreaterThan(before);
+	await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve))));
+}
+
 /** Puts `value` under the example's key before the site's first page loads, as a previous visit would have. */
 async function seed(page: Page, value: string): Promise<void> {
 	await page.addInitScript(
@@ -152,8 +164,7 @@ test('edits are kept, come back after a reload, download as a zip and reset to t
 	await expect(reset).toBeHidden();
 	await expect(download).toBeHidden();
 	// Leaving the page keeps nothing: the files equal the original again.
-	await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pagehide')));
-	await page.waitForTimeout(1_500);
+	await leave(page, iframe);
 	expect(await stored(page)).toBeNull();
 	expect(posts).toHaveLength(2);
 
@@ -181,14 +192,13 @@ test('another page embedding the same example starts with the saved version', as
 	const edits: SavedEdits = { savedAt: Date.now() - 3_600_000, base: filesIdentity(original), create: { 'server.js': '// mine\n' }, destroy: [] };
 	await seed(page, JSON.stringify(edits));
 	await page.goto(siteUrl(OTHER_PAGE));
-	const { status, example } = await run(page);
+	const { status, example, iframe } = await run(page);
 	expect(postedFiles(formFields(posts[0]!))).toEqual({ ...original, 'server.js': '// mine\n' });
 	await expect(status).toContainText(LOADED);
 	await expect(status).not.toContainText('changed since');
 	await expect(example.getByRole('button', { name: 'Reset to the original' })).toBeVisible();
 	// Nothing new to keep: the entry (and its date) stays as it was when the page is left.
-	await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pagehide')));
-	await page.waitForTimeout(1_500);
+	await leave(page, iframe);
 	expect(JSON.parse((await stored(page))!)).toEqual(edits);
 	expect(await problems()).toEqual([]);
 });

@@ -28,3 +28,13 @@ export function watchPage(page: Page, siteOrigin: string): PageProblems {
 	});
 	return problems;
 }
+
+/**
+ * Waits until the page has started all it does without being asked: loaded, its network idle,
+ * and the browser idle twice after that (idle-time loads, such as Starlight's search preloading,
+ * start in an idle callback; a request is seen when it starts).
+ */
+export async function settled(page: Page): Promise<void> {
+	await page.waitForLoadState('networkidle');
+	await page.evaluate(() => new Promise((resolve) => requestIdleCallback(() => requestIdleCallback(resolve))));
+}

@@ -4,7 +4,7 @@
  */
 import type { Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
-import { startStaticSite, type StaticSiteOptions } from '../../../src/server/static-site.ts';
+import { startStaticSite, type StaticSiteOptions } from '../../src/server/static-site.ts';
 import type { ConnectionStats } from './served-site.ts';
 
 const port = parentPort!;

@@ -1,12 +1,13 @@
 /**
  * Load against a served build with autocannon: many concurrent keep-alive connections, each
- * requesting the next URL of a shared round-robin list, for a bounded time. Used by
- * tests/site/load.test.ts; `runLoad` also suits the benchmark (requests per second, p99).
+ * requesting the next URL of a shared round-robin list, for a bounded time: `npm run bench`'s
+ * throughput figures and its "errors under load" budget (`loadProblems`).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import autocannon from 'autocannon';
-import { builtPages, builds, type BuildName } from '../../support/builds.ts';
+import { builtPages, builds, type BuildName } from '../support/builds.ts';
+import type { ConnectionStats } from './served-site.ts';
 
 export interface LoadOptions {
 	/** The served site's home page, e.g. `http://127.0.0.1:40111/netcourse/`. */
@@ -112,4 +113,25 @@ export function siteLoadPaths(build: BuildName): string[] {
 		...filesUnder('pagefind', /(?<!\.(br|gz))$/),
 		missingPath,
 	];
+}
+
+/**
+ * What went wrong in a load run, one line each (none: it passed): errors, timeouts, a status
+ * other than the expected one, a missing page that was never asked for, URLs left unrequested,
+ * and connections the server dropped (each of the `connections` clients opened exactly one,
+ * all open at once, all used).
+ */
+export function loadProblems(result: LoadResult, seen: ConnectionStats, paths: readonly string[], connections: number): string[] {
+	const problems: string[] = [];
+	if (result.errors > 0) problems.push(`${result.errors} connection errors`);
+	if (result.timeouts > 0) problems.push(`${result.timeouts} timeouts`);
+	for (const [what, count] of Object.entries(result.unexpected)) problems.push(`${count} × ${what} (unexpected status)`);
+	const notFound = result.statusCodes['404'] ?? 0;
+	if (notFound === 0) problems.push('the missing page was never answered 404');
+	if (result.non2xx !== notFound) problems.push(`${result.non2xx - notFound} non-2xx responses besides the missing page's 404s`);
+	if (result.requests < paths.length * 2) problems.push(`only ${result.requests} responses for ${paths.length} URLs: not every URL was requested under load`);
+	if (seen.opened !== connections) problems.push(`the server accepted ${seen.opened} connections for ${connections} clients (a dropped one is reopened)`);
+	if (seen.mostOpen !== connections) problems.push(`at most ${seen.mostOpen} of ${connections} connections were open at once`);
+	if (seen.served !== connections) problems.push(`${seen.served} of ${connections} connections made requests`);
+	return problems;
 }

@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import type { StaticSiteOptions } from '../../../src/server/static-site.ts';
+import type { StaticSiteOptions } from '../../src/server/static-site.ts';
 
 export interface ConnectionStats {
 	/** Connections the server accepted. */

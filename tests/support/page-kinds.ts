@@ -1,0 +1,59 @@
+/**
+ * Which pages the costly browser checks run on, so that `npm test` checks every kind of page
+ * and every component without checking the same markup again on every page that repeats it.
+ *
+ * - `pagesOfEveryKind`: one page of each kind the site has (home, course page, examples index,
+ *   example page, instructors). Every page of a kind is made by the same layout and components.
+ * - `pagesCoveringEveryComponent(build)`: the fewest built pages that, together, hold every
+ *   class name and custom element found anywhere in the build. A component, a code colour or
+ *   a kind of aside that only one page has puts that page in the set; a page whose every class
+ *   also stands on a page already chosen adds nothing that axe has not already seen. Read from
+ *   the built HTML, so a new component or page is covered without a change here.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { builds, builtPages, type BuildName } from './builds.ts';
+
+export type PageKind = 'home' | 'course' | 'examples-index' | 'example' | 'instructors';
+
+export function kindOf(path: string): PageKind {
+	if (path === '/') return 'home';
+	if (path === '/examples/') return 'examples-index';
+	if (path.startsWith('/examples/')) return 'example';
+	if (path.startsWith('/course/')) return 'course';
+	if (path === '/instructors/') return 'instructors';
+	throw new Error(`page-kinds.ts: ${path} is of no known kind; add its kind here.`);
+}
+
+/**
+ * One page of each kind: those with an example choose one whose example runs in the sandbox
+ * (tcp-echo), so the checks that click "Run in sandbox" run there.
+ */
+export const pagesOfEveryKind = ['/', '/course/socket-functions/', '/examples/', '/examples/tcp-echo/', '/instructors/'] as const;
+
+/** The class names and custom elements of a built page: what its components are made of. */
+export function componentMarkers(html: string): Set<string> {
+	const markers = new Set<string>();
+	for (const [, classes] of html.matchAll(/\sclass="([^"]*)"/g)) for (const name of classes!.split(/\s+/)) if (name) markers.add(name);
+	for (const [, element] of html.matchAll(/<([a-z][a-z0-9]*-[a-z0-9-]*)[\s>]/g)) markers.add(`<${element}>`);
+	return markers;
+}
+
+/** The fewest pages (greedy set cover, in site order on ties) holding every marker of the build. */
+export function pagesCoveringEveryComponent(build: BuildName = 'root'): string[] {
+	const markersOf = new Map(
+		builtPages(build).map((path) => [path, componentMarkers(readFileSync(join(builds[build].dir, path, 'index.html'), 'utf8'))])
+	);
+	const uncovered = new Set([...markersOf.values()].flatMap((markers) => [...markers]));
+	const chosen: string[] = [];
+	while (uncovered.size > 0) {
+		let best: [string, number] = ['', 0];
+		for (const [path, markers] of markersOf) {
+			const gain = [...markers].filter((marker) => uncovered.has(marker)).length;
+			if (gain > best[1]) best = [path, gain];
+		}
+		chosen.push(best[0]);
+		for (const marker of markersOf.get(best[0])!) uncovered.delete(marker);
+	}
+	return builtPages(build).filter((path) => chosen.includes(path));
+}
