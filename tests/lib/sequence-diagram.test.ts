@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import type { Element } from 'domhandler';
-import { eventLogSchema, type EventLog, type SocketEvent } from '../../src/lib/conversation/event-log.ts';
+import { EVENT_LOG_FORMAT, eventLogSchema, type EventLog, type SocketEvent } from '../../src/lib/conversation/event-log.ts';
 import { escapeXml, sequenceDiagram } from '../../src/lib/conversation/sequence-diagram.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -349,7 +349,7 @@ describe('what the diagram makes visible', () => {
 
 	it('draws a log with one program, events of a program not in the list, and a send nobody reads', () => {
 		const log: EventLog = {
-			format: 1,
+			format: EVENT_LOG_FORMAT,
 			example: 'lonely',
 			language: 'python',
 			sourceHash: 'x',
