@@ -45,7 +45,7 @@ export class Conversation {
 	readonly targets = new Map<number, Target>();
 	/** For each receiving event: the message events that end there. */
 	readonly sources = new Map<number, number[]>();
-	/** The receives that hold only part of one send. */
+	/** The receives that hold some send's bytes only in part (that send was read in parts). */
 	readonly partial = new Set<number>();
 	readonly resetOrigins = new Map<number, ResetOrigin>();
 	readonly listeningSockets = new Set<string>();

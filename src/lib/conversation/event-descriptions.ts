@@ -59,7 +59,7 @@ interface Description {
 	ends: 'out' | 'in' | 'here';
 	label(f: Facts): Label;
 	what(f: Facts): string;
-	/** Its phrases in the description of program's events; `all` is every event of this type of that program. */
+	/** Its phrases in the description of its program; `all`: every event of this type of that program. */
 	phrases(f: Facts, all: number[]): string[];
 }
 
@@ -188,7 +188,8 @@ function withPreview(f: Facts, text: string): Label {
 	return preview === '' ? { text } : { text, preview };
 }
 
-const failures: Partial<Record<EventType, Failure>> = { 'connect-failed': 'refused', reset: 'reset', error: 'error' };
+/** The failure each type of event is, if any (a datagram is one only when lost). */
+const failureOfType: Partial<Record<EventType, Failure>> = { 'connect-failed': 'refused', reset: 'reset', error: 'error' };
 
 function factsOf(c: Conversation, i: number): Facts {
 	const e = c.events[i]!;
@@ -198,7 +199,7 @@ function factsOf(c: Conversation, i: number): Facts {
 		if (senders > 1) facts.joinedSends = senders;
 		else if (c.partial.has(i)) facts.partOfSend = true;
 	}
-	const failure = e.type === 'datagram-sent' && e.lost === true ? 'lost' : failures[e.type];
+	const failure = e.type === 'datagram-sent' && e.lost === true ? 'lost' : failureOfType[e.type];
 	if (failure !== undefined) facts.failure = failure;
 	return facts;
 }

@@ -12,9 +12,6 @@ export class Markup {
 	constructor(xml: string) {
 		this.xml = xml;
 	}
-	toString(): string {
-		return this.xml;
-	}
 }
 
 /** Text (escaped) or markup. */
