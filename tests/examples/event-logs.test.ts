@@ -11,7 +11,8 @@
  * - Recording tcp-echo afresh (a copy, in a scratch folder) gives a log of the same structure.
  * - The recorders change nothing: sync-vs-async, whose Node server keeps accepted sockets
  *   paused, prints the same kinds of lines with and without them.
- * - The merge on its own: ids, order, ports in arguments, peers, lost datagrams.
+ * - The merge on its own: ids, order, ports in arguments, peers, lost datagrams (and on real
+ *   recorders' files: tests/lib/merge.test.ts).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -168,6 +169,7 @@ describe('socket event logs of the recorded runs', () => {
 						assert.ok(event.peer, `${event.socket} (${event.type}) is linked to no socket`);
 						const other = log.events.find((e) => e.socket === event.peer && (e.type === 'connect' || e.type === 'accept'));
 						assert.ok(other && other.type !== event.type && other.peer === event.socket, `${event.socket} and ${event.peer} are not each other's peer`);
+						assert.equal(event.counterpart, log.events.indexOf(other), `${event.socket} (${event.type}) is not paired with its ${other.type}`);
 						assert.equal(other.remote, event.local);
 						assert.equal(other.local, event.remote);
 					}
@@ -195,6 +197,8 @@ describe('socket event logs of the recorded runs', () => {
 						assert.ok(datagram.peer, `datagram-sent at ${datagram.t} ms is neither received nor lost`);
 						const arrival = log.events.find((e) => e.type === 'datagram-received' && e.socket === datagram.peer && e.peer === datagram.socket && e.bytes === datagram.bytes);
 						assert.ok(arrival, `datagram-sent at ${datagram.t} ms names ${datagram.peer}, which received no such datagram`);
+						const counterpart = datagram.counterpart === undefined ? undefined : log.events[datagram.counterpart];
+						assert.ok(counterpart?.type === 'datagram-received' && counterpart.socket === datagram.peer && counterpart.bytes === datagram.bytes, `datagram-sent at ${datagram.t} ms is not paired with its arrival`);
 					}
 					if (claim?.datagrams) {
 						const client = log.processes.find((p) => p.name.includes('client'))!.id;
@@ -395,6 +399,12 @@ function assertWellFormed(log: EventLog, files: string[]): void {
 		assert.equal(Math.round(event.t * 10) / 10, event.t);
 		if (event.preview !== undefined) assert.match(event.preview, /^[\x20-\x7e⏎·]{0,32}…?$/u);
 		if (event.lost !== undefined) assert.equal(event.type, 'datagram-sent');
+		if (event.counterpart !== undefined) {
+			const other = log.events[event.counterpart];
+			assert.equal(other?.counterpart, index, `event ${index} and event ${event.counterpart} are not each other's counterpart`);
+			assert.equal(other.peer, event.socket, `event ${event.counterpart} does not name the socket of its counterpart`);
+		}
+		if (event.addressedTo !== undefined) assert.equal(event.peer, undefined, `event ${index} has both a peer and an address it was going to`);
 	}
 	const inOrder = (ids: string[], prefix: string) => assert.deepEqual([...new Set(ids)], ids.length ? [...new Set(ids)].map((_, i) => `${prefix}${i + 1}`) : []);
 	inOrder(log.events.map((event) => event.socket), 's');

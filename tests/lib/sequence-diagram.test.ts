@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import type { Element } from 'domhandler';
-import { eventLogSchema, type EventLog, type SocketEvent } from '../../src/lib/conversation/event-log.ts';
+import { EVENT_LOG_FORMAT, eventLogSchema, type EventLog, type SocketEvent } from '../../src/lib/conversation/event-log.ts';
 import { escapeXml, sequenceDiagram } from '../../src/lib/conversation/sequence-diagram.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -323,6 +323,32 @@ describe('what the diagram makes visible', () => {
 		assert.equal(rows[0]!.to, '');
 	});
 
+	it('rows say as data what the legend explains: sends joined in one read, a send read in parts, a refused connect, a reset, a lost datagram', () => {
+		const framing = draw(fixture('tcp-framing')).rows;
+		const joined = framing.filter((r) => r.joinedSends !== undefined);
+		assert.deepEqual(joined.map((r) => [r.type, r.joinedSends, r.what]), [['receive', 2, 'receives 2 sends in one read']]);
+		const parts = framing.filter((r) => r.partOfSend === true);
+		assert.deepEqual(parts.map((r) => [r.type, r.what]), [['receive', 'receives part of a send'], ['receive', 'receives part of a send']]);
+		const failures = draw(fixture('failures')).rows.filter((r) => r.failure !== undefined);
+		assert.deepEqual(failures.map((r) => [r.type, r.failure]), [['connect-failed', 'refused'], ['error', 'error'], ['reset', 'reset']]);
+		const lost = draw(fixture('udp-echo')).rows.filter((r) => r.failure !== undefined);
+		assert.deepEqual(lost.map((r) => [r.type, r.failure]), [['datagram-sent', 'lost'], ['error', 'error']]);
+		assert.ok(draw(fixture('tcp-echo')).rows.every((r) => r.failure === undefined && r.partOfSend === undefined));
+	});
+
+	it('pairs nothing itself: a datagram the log does not pair with its arrival reaches no datagram-received, whatever its bytes', () => {
+		const log = fixture('udp-echo');
+		const sent = log.events.findIndex((e) => e.type === 'datagram-sent' && e.counterpart !== undefined);
+		const arrival = log.events[sent]!.counterpart!;
+		delete log.events[sent]!.counterpart;
+		delete log.events[arrival]!.counterpart;
+		const d = parse(draw(log).svg);
+		const [line] = d.arrows(d.events[sent]!);
+		assert.ok(line && d.has(line, 'arrow-unread'), 'drawn as not read, level to the lifeline of its peer');
+		assert.equal(line.attribs['y2'], line.attribs['y1']);
+		assert.notEqual(Number(line.attribs['y2']), d.markY(d.events[arrival]!));
+	});
+
 	it('escapes previews, names and the title, and leaves out characters XML cannot carry', () => {
 		const log = fixture('tcp-echo');
 		const nasty = '<b>&"x"\'</b>\u0001';
@@ -349,7 +375,7 @@ describe('what the diagram makes visible', () => {
 
 	it('draws a log with one program, events of a program not in the list, and a send nobody reads', () => {
 		const log: EventLog = {
-			format: 1,
+			format: EVENT_LOG_FORMAT,
 			example: 'lonely',
 			language: 'python',
 			sourceHash: 'x',

@@ -9,7 +9,8 @@
  */
 import { z } from 'astro/zod';
 
-export const EVENT_LOG_FORMAT = 1;
+/** 2: events carry `counterpart` and `addressedTo` (merge.ts pairs them; the diagram reads the pairs). */
+export const EVENT_LOG_FORMAT = 2;
 
 /** One program of the run: a lifeline in the diagram. */
 export const processSchema = z.object({
@@ -24,11 +25,11 @@ export const processSchema = z.object({
 export const eventTypes = [
 	/** A server socket starts listening (TCP) or a datagram socket is bound (UDP). `local` set. */
 	'listen',
-	/** A TCP client's connection is established. `local`, `remote` and `peer` (the accepting socket) set. */
+	/** A TCP client's connection is established. `local`, `remote`, and `peer` (the accepting socket) and `counterpart` (its `accept`) when the server is in the run. */
 	'connect',
-	/** A TCP connect failed (refused, timed out). `remote` and `error` (such as `ECONNREFUSED`) set. */
+	/** A TCP connect failed (refused, timed out). `remote` and `error` (such as `ECONNREFUSED`) set; `addressedTo` if a socket of the run was bound there. */
 	'connect-failed',
-	/** A server accepted a connection: a new socket. `local`, `remote` and `peer` set. */
+	/** A server accepted a connection: a new socket. `local`, `remote`, and `peer` and `counterpart` (the `connect`) when the client is in the run. */
 	'accept',
 	/** Bytes handed to the OS: one write/send/sendall call. `bytes` and `preview` set. */
 	'send',
@@ -42,9 +43,9 @@ export const eventTypes = [
 	'reset',
 	/** The socket was closed by this program. */
 	'close',
-	/** A UDP datagram was sent. `remote`, `bytes`, `preview` set; `lost` is true if no socket of the run received it. */
+	/** A UDP datagram was sent. `remote`, `bytes`, `preview` set; `peer` and `counterpart` (its arrival), or `lost: true` if no socket of the run received it. */
 	'datagram-sent',
-	/** A UDP datagram arrived. `remote` (the sender), `bytes`, `preview` set. */
+	/** A UDP datagram arrived. `remote` (the sender), `bytes`, `preview` set; `peer` and `counterpart` when its sending is in the log. */
 	'datagram-received',
 	/** Any other socket error. `error` set. */
 	'error',
@@ -66,6 +67,13 @@ export const socketEventSchema = z.object({
 	remote: z.string().optional(),
 	/** The socket at the other end of this connection or datagram, when it is in the log. */
 	peer: z.string().optional(),
+	/**
+	 * Index in `events` of the event at the other end of this one: a `connect`'s `accept` (and
+	 * back), a `datagram-sent`'s `datagram-received` (and back).
+	 */
+	counterpart: z.number().int().nonnegative().optional(),
+	/** Only without `peer`: the socket of the run bound to `remote`, where a failed connect or a lost datagram was going. */
+	addressedTo: z.string().optional(),
 	bytes: z.number().int().nonnegative().optional(),
 	/** The first bytes as text: printable ASCII kept, `\n` as `⏎`, others as `·`; at most 32 characters plus `…`. */
 	preview: z.string().optional(),

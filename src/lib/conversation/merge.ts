@@ -9,13 +9,18 @@
  * - Events are sorted by time, then process id, then the process's own sequence (stable and
  *   deterministic); `t` counts from the first event. Sockets are `s1`, `s2`, … in order of
  *   first event; a socket without any address (not a TCP or UDP socket) is left out.
- * - `peer`: a TCP client's `connect` (local a, remote b) is linked with the server's `accept`
- *   (local b, remote a), and every event of both sockets names the other. A `datagram-sent`
- *   is linked with the `datagram-received` of the same bytes between the same ports; a sent
- *   datagram nobody received gets `lost: true`.
+ * - Pairing, done here once (the diagram reads it and pairs nothing): a TCP client's `connect`
+ *   (local a, remote b) is the `counterpart` of the server's `accept` (local b, remote a), and
+ *   every event of both sockets names the other as `peer`. A `datagram-sent` is the
+ *   `counterpart` of the `datagram-received` of the same bytes between the same ports (the
+ *   first one after it), each naming the other's socket as `peer`; a sent datagram nobody
+ *   received gets `lost: true`. An event with a `remote` but no `peer` (a failed connect, a
+ *   lost datagram) names the socket of the run bound to that address, if any, as `addressedTo`.
+ *   Addresses compare through address.ts, whatever their spelling.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
+import { isWildcard, normalizeAddress, portOf, sameEnd } from './address.ts';
 import { EVENT_LOG_FORMAT, eventLogSchema, type EventLog, type EventType, type SocketEvent } from './event-log.ts';
 
 /** The environment variable that switches the recorders on: the folder they write their files to. */
@@ -110,8 +115,10 @@ export function mergeEvents(raw: readonly RawEvent[], options: MergeOptions): Ev
 		if (!socketIds.has(socketKey(event))) socketIds.set(socketKey(event), `s${socketIds.size + 1}`);
 	}
 
-	const peers = linkConnections(events);
+	const connections = linkConnections(events);
 	const datagrams = linkDatagrams(events);
+	const counterparts = new Map([...connections.counterparts, ...datagrams.counterparts]);
+	const socketAt = socketsByAddress(events);
 	const first = events[0]?.t ?? 0;
 	const log: EventLog = {
 		format: EVENT_LOG_FORMAT,
@@ -130,8 +137,12 @@ export function mergeEvents(raw: readonly RawEvent[], options: MergeOptions): Ev
 			};
 			if (event.local !== undefined) out.local = event.local;
 			if (event.remote !== undefined) out.remote = event.remote;
-			const peer = event.protocol === 'udp' ? datagrams.peers.get(index) : event.type === 'listen' ? undefined : peers.get(socketKey(event));
+			const peer = event.protocol === 'udp' ? datagrams.peers.get(index) : event.type === 'listen' ? undefined : connections.peers.get(socketKey(event));
 			if (peer !== undefined) out.peer = socketIds.get(peer)!;
+			const counterpart = counterparts.get(index);
+			if (counterpart !== undefined) out.counterpart = counterpart;
+			const addressee = peer === undefined && event.type !== 'listen' ? socketAt(event.remote) : undefined;
+			if (addressee !== undefined && addressee !== socketKey(event)) out.addressedTo = socketIds.get(addressee)!;
 			if (event.bytes !== undefined) out.bytes = event.bytes;
 			if (event.preview !== undefined) out.preview = event.preview;
 			if (event.error !== undefined) out.error = event.error;
@@ -143,54 +154,42 @@ export function mergeEvents(raw: readonly RawEvent[], options: MergeOptions): Ev
 	return eventLogSchema.parse(log);
 }
 
-/** `127.0.0.1:5000` from `[::ffff:127.0.0.1]:5000`, so both stacks' views of one address compare equal. */
-function normalize(where: string | undefined): string | undefined {
-	return where?.replace(/^\[::ffff:(\d+\.\d+\.\d+\.\d+)\]/i, '$1');
-}
-
-function portOf(where: string | undefined): number | undefined {
-	const match = where === undefined ? null : /:(\d+)$/.exec(where);
-	return match ? Number(match[1]) : undefined;
-}
-
-function hostOf(where: string | undefined): string | undefined {
-	return normalize(where)?.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
-}
-
-/** Whether two views of one end's address can be the same socket (a wildcard bind matches any host). */
-function sameEnd(a: string | undefined, b: string | undefined): boolean {
-	if (portOf(a) === undefined || portOf(a) !== portOf(b)) return false;
-	const wildcard = ['0.0.0.0', '::', 'localhost'];
-	const [hostA, hostB] = [hostOf(a), hostOf(b)];
-	return hostA === hostB || wildcard.includes(hostA ?? '') || wildcard.includes(hostB ?? '');
-}
-
-/** TCP: socket key → the socket key at the other end of its connection. */
-function linkConnections(events: readonly RawEvent[]): Map<string, string> {
+/** TCP: socket key → the socket key at the other end of its connection; the index of each `connect` ↔ its `accept`. */
+function linkConnections(events: readonly RawEvent[]): { peers: Map<string, string>; counterparts: Map<number, number> } {
 	const peers = new Map<string, string>();
-	const connects = events.filter((event) => event.protocol === 'tcp' && event.type === 'connect');
-	for (const accept of events.filter((event) => event.protocol === 'tcp' && event.type === 'accept')) {
-		const exact = connects.filter((c) => !peers.has(socketKey(c)) && normalize(c.local) === normalize(accept.remote) && normalize(c.remote) === normalize(accept.local));
-		const candidates = exact.length > 0 ? exact : connects.filter((c) => !peers.has(socketKey(c)) && sameEnd(c.local, accept.remote) && sameEnd(c.remote, accept.local));
-		const connect = candidates.sort((a, b) => Math.abs(a.t - accept.t) - Math.abs(b.t - accept.t))[0];
+	const counterparts = new Map<number, number>();
+	const indexed = events.map((event, index) => ({ event, index }));
+	const connects = indexed.filter(({ event }) => event.protocol === 'tcp' && event.type === 'connect');
+	for (const { event: accept, index } of indexed.filter(({ event }) => event.protocol === 'tcp' && event.type === 'accept')) {
+		const open = connects.filter(({ event: c }) => !peers.has(socketKey(c)));
+		const exact = open.filter(({ event: c }) => same(c.local, accept.remote) && same(c.remote, accept.local));
+		const candidates = exact.length > 0 ? exact : open.filter(({ event: c }) => sameEnd(c.local, accept.remote) && sameEnd(c.remote, accept.local));
+		const connect = candidates.sort((a, b) => Math.abs(a.event.t - accept.t) - Math.abs(b.event.t - accept.t))[0];
 		if (!connect) continue;
-		peers.set(socketKey(connect), socketKey(accept));
-		peers.set(socketKey(accept), socketKey(connect));
+		peers.set(socketKey(connect.event), socketKey(accept));
+		peers.set(socketKey(accept), socketKey(connect.event));
+		counterparts.set(connect.index, index);
+		counterparts.set(index, connect.index);
 	}
-	return peers;
+	return { peers, counterparts };
 }
 
-/** UDP: event index → socket key of the other end, and the indexes of datagrams nobody received. */
-function linkDatagrams(events: readonly RawEvent[]): { peers: Map<number, string>; lost: Set<number> } {
+/** Whether two addresses are one, however spelled (both unknown is not a match). */
+function same(a: string | undefined, b: string | undefined): boolean {
+	return a !== undefined && b !== undefined && normalizeAddress(a) === normalizeAddress(b);
+}
+
+/** UDP: event index → socket key of the other end, each sent datagram's index ↔ its arrival's, and the indexes of datagrams nobody received. */
+function linkDatagrams(events: readonly RawEvent[]): { peers: Map<number, string>; counterparts: Map<number, number>; lost: Set<number> } {
 	const peers = new Map<number, string>();
+	const counterparts = new Map<number, number>();
 	const lost = new Set<number>();
 	const received = events.map((event, index) => ({ event, index })).filter(({ event }) => event.protocol === 'udp' && event.type === 'datagram-received');
-	const taken = new Set<number>();
 	events.forEach((sent, index) => {
 		if (sent.protocol !== 'udp' || sent.type !== 'datagram-sent') return;
 		const fits = received.filter(
 			({ event, index: at }) =>
-				!taken.has(at) &&
+				!counterparts.has(at) &&
 				event.bytes === sent.bytes &&
 				event.preview === sent.preview &&
 				sameEnd(event.local, sent.remote) &&
@@ -202,11 +201,37 @@ function linkDatagrams(events: readonly RawEvent[]): { peers: Map<number, string
 			lost.add(index);
 			return;
 		}
-		taken.add(match.index);
 		peers.set(index, socketKey(match.event));
 		peers.set(match.index, socketKey(sent));
+		counterparts.set(index, match.index);
+		counterparts.set(match.index, index);
 	});
-	return { peers, lost };
+	return { peers, counterparts, lost };
+}
+
+/**
+ * The socket of the run bound to an address, for an event that reached no peer: a listening
+ * socket bound there, else the first socket with that local address, else a listener on every
+ * address (`0.0.0.0`) with that port.
+ */
+function socketsByAddress(events: readonly RawEvent[]): (where: string | undefined) => string | undefined {
+	const listener = new Map<string, string>();
+	const anySocket = new Map<string, string>();
+	const wildcardListener = new Map<number, string>();
+	for (const event of events) {
+		if (event.local === undefined) continue;
+		const key = normalizeAddress(event.local);
+		if (!anySocket.has(key)) anySocket.set(key, socketKey(event));
+		if (event.type !== 'listen') continue;
+		if (!listener.has(key)) listener.set(key, socketKey(event));
+		const port = portOf(event.local);
+		if (port !== undefined && isWildcard(event.local) && !wildcardListener.has(port)) wildcardListener.set(port, socketKey(event));
+	}
+	return (where) => {
+		if (where === undefined) return undefined;
+		const key = normalizeAddress(where);
+		return listener.get(key) ?? anySocket.get(key) ?? wildcardListener.get(portOf(where) ?? -1);
+	};
 }
 
 /** `server.js`, `python/client.py`: the script relative to the example folder, else its file name. */
