@@ -1,9 +1,9 @@
 /**
- * `npm run new-example <name> [-- --dir <examplesDir>]`: scaffolds examples/<name>/ (a
- * working TCP line echo in Node.js and Python, with TODOs where your protocol goes), then
- * records its output and socket events as `npm run record` would. The examples folder is
- * --dir, else $EXAMPLES_DIR (relative to the project, as the site's loader reads it), else
- * examples/.
+ * `npm run new-example <name> [-- --dir <examplesDir>]`: scaffolds examples/<name>/ from
+ * examples/_template/ (a working TCP line echo in Node.js and Python, with TODOs where your
+ * protocol goes; src/lib/examples/scaffold.ts), then records its output and socket events as
+ * `npm run record` would. The examples folder is --dir, else $EXAMPLES_DIR (relative to the
+ * project, as the site's loader reads it), else examples/.
  * Refuses, with one line on stderr and exit code 1, a missing or invalid name and an existing
  * folder; it never overwrites anything.
  */
@@ -12,7 +12,7 @@ import { join, relative, resolve } from 'node:path';
 import { LANGUAGES, languageInfo } from '../lib/examples/languages.ts';
 import { readExample } from '../lib/examples/read-example.ts';
 import type { EventLog } from '../lib/conversation/event-log.ts';
-import { RECORDINGS_FOLDER, runExample, writeEventLog, writeRecording } from '../lib/examples/recording.ts';
+import { RECORDINGS_FOLDER, recordingFileName, runExample, writeEventLog, writeRecording } from '../lib/examples/recording.ts';
 import { ScaffoldError, createExample, nameProblem } from '../lib/examples/scaffold.ts';
 import type { Recording } from '../lib/examples/schema.ts';
 
@@ -95,8 +95,8 @@ try {
 }
 if (recordProblem === undefined) {
 	console.log(
-		`new-example: recorded the output of npm start and python3 python/start.py in ${displayRoot}/${RECORDINGS_FOLDER}/${name}.json, ` +
-			`their socket events beside it (${name}.node.events.json, ${name}.python.events.json)`
+		`new-example: recorded the output of npm start and python3 python/start.py in ${displayRoot}/${RECORDINGS_FOLDER}/${recordingFileName(name)}, ` +
+			`their socket events beside it (${LANGUAGES.map((language) => recordingFileName(name, language)).join(', ')})`
 	);
 } else {
 	console.error(`new-example: created ${folder}/, but could not record its output: ${recordProblem}`);
@@ -113,6 +113,5 @@ Next steps:
   3. After each edit, record its output again: ${recordHint}
   4. Embed it in a page under content/docs/course/ with <Example name="${name}" />
      (README.md, "Adding a page or an example", has the page's whole front matter and import).
-  5. Give it a test, tests/examples/${name}.test.ts, and add "${name}" to the list in
-     tests/examples/example-folders.test.ts; then npm test.`);
+  5. Give it a test, tests/examples/${name}.test.ts (start from tcp-echo.test.ts); then npm test.`);
 process.exit(recordProblem === undefined ? 0 : 1);

@@ -45,7 +45,7 @@ for (const build of ['root', 'subpath'] as BuildName[]) {
 		expect(homeLinks.links.filter((link) => link.state === LinkState.BROKEN)).toEqual([]);
 		const okUrls = new Set(homeLinks.links.filter((link) => link.state === LinkState.OK).map((link) => link.url));
 		const anchors = [...fromHome].filter((url) => okUrls.has(url.replace(/#.*$/, ''))).map((url) => new URL(url).hash);
-		expect(exampleNames).toHaveLength(8);
+		expect(exampleNames.length, 'examples/ holds examples').toBeGreaterThan(0);
 		for (const name of exampleNames) expect(anchors, `a working link to #example-${name} on the home page`).toContain(`#example-${name}`);
 	});
 }

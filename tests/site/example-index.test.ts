@@ -1,21 +1,43 @@
 /**
  * The home page's "All examples" list (src/components/ExampleIndex.astro) names every example
  * folder once, and links it to its anchor on each course page that embeds it and to its own
- * page; every target page of the build really has that anchor.
+ * page; every target page of the build really has that anchor. The build ships a page, a zip
+ * and a sandbox project for the examples only: nothing of the template new-example copies.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { PLACEHOLDERS, TEMPLATE_FOLDER } from '../../src/lib/examples/scaffold.ts';
 import { builds, type BuildName } from '../support/builds.ts';
 import { examplePages, exampleNames } from '../support/examples.ts';
 
-test('the examples folder holds the eight examples', () => {
-	assert.equal(exampleNames.length, 8, `examples/: ${exampleNames.join(', ')}`);
+test('the examples folder holds examples, and every one is embedded in a course page', () => {
+	assert.ok(exampleNames.length > 0, 'examples/ holds no example');
+	const embedded = new Set(Object.values(examplePages).flat());
+	assert.deepEqual(exampleNames.filter((name) => !embedded.has(name)), [], 'examples no course page embeds');
 });
 
 for (const build of Object.keys(builds) as BuildName[]) {
 	const { dir, base } = builds[build];
+	test(`the ${build} build ships each example's page, zip and sandbox project, and nothing of examples/${TEMPLATE_FOLDER}/`, () => {
+		assert.ok(existsSync(join(dir, 'index.html')), `No built site in ${dir}: run "npm run build && npm run build:subpath" first.`);
+		const shipped = (folder: string, pattern: RegExp) =>
+			readdirSync(join(dir, folder))
+				.map((entry) => pattern.exec(entry)?.[1])
+				.filter((name) => name !== undefined)
+				.sort();
+		assert.deepEqual(shipped('examples', /^([^.]+)$/), exampleNames, 'the example pages, dist/examples/<name>/');
+		assert.deepEqual(shipped('examples', /^(.+)\.zip$/), exampleNames, 'the zips, dist/examples/<name>.zip');
+		const sandboxed = shipped('sandbox', /^(.+)\.json$/);
+		assert.ok(sandboxed.length > 0 && sandboxed.every((name) => exampleNames.includes(name)), `dist/sandbox/: ${sandboxed.join(', ')}`);
+		const marks = [TEMPLATE_FOLDER, ...Object.values(PLACEHOLDERS)];
+		const leaks = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+			.filter((file) => /\.(html|json|js|css|txt)$/.test(file))
+			.flatMap((file) => marks.filter((mark) => readFileSync(join(dir, file), 'utf8').includes(mark)).map((mark) => `${file}: ${mark}`));
+		assert.deepEqual(leaks, [], 'built files that show the template');
+	});
+
 	test(`the home page of the ${build} build lists every example, linked to where it is embedded`, () => {
 		const home = join(dir, 'index.html');
 		assert.ok(existsSync(home), `No built site in ${dir}: run "npm run build && npm run build:subpath" first.`);

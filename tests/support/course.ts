@@ -1,3 +1,7 @@
+import { exampleUses } from '../../src/lib/examples/embedded.ts';
+import { readCoursePages } from '../../src/lib/examples/sidebar.ts';
+import { projectRoot } from './builds.ts';
+
 /** The course pages in reading order, as the sidebar and prev/next links must show them. */
 export const coursePages = [
 	'/course/client-server/',
@@ -8,17 +12,11 @@ export const coursePages = [
 	'/course/socket-functions/',
 ] as const;
 
-/** Each example's own page, in the order the course first uses the examples. */
-export const examplePages = [
-	'/examples/peer-to-peer/',
-	'/examples/http-by-hand/',
-	'/examples/rpc/',
-	'/examples/sync-vs-async/',
-	'/examples/tcp-echo/',
-	'/examples/udp-echo/',
-	'/examples/tcp-framing/',
-	'/examples/failures/',
-] as const;
+/**
+ * Each example's own page, in the order the course first uses the examples: read from the
+ * course pages' `<Example name>` tags by the function the sidebar uses.
+ */
+export const examplePages: readonly string[] = [...exampleUses(readCoursePages(projectRoot)).keys()].map((name) => `/examples/${name}/`);
 
 /** Every page, in sidebar order (which is also the previous/next order). */
 export const allPages = ['/', ...coursePages, '/examples/', ...examplePages, '/instructors/'] as const;

@@ -1,24 +1,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { embeddedExamples } from '../../src/lib/examples/embedded.ts';
+import { listExampleNames } from '../../src/lib/examples/read-example.ts';
+import { readCoursePages } from '../../src/lib/examples/sidebar.ts';
+import { projectRoot } from './builds.ts';
 
-export const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url));
+export const examplesDir = join(projectRoot, 'examples');
 
-/** Every example: the folders of examples/, without dotfiles and `_recordings`. */
-export const exampleNames: string[] = readdirSync(examplesDir, { withFileTypes: true })
-	.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && !entry.name.startsWith('_'))
-	.map((entry) => entry.name)
-	.sort();
+/** Every example: the folders of examples/, read as the site reads them (no `_recordings`, `_template` or dotfiles). */
+export const exampleNames: string[] = listExampleNames(examplesDir);
 
-/** Which examples each course page must embed. */
-export const examplePages: Record<string, string[]> = {
-	'/course/client-server/': ['peer-to-peer'],
-	'/course/protocol-stack/': ['http-by-hand'],
-	'/course/python-apis/': ['rpc', 'http-by-hand'],
-	'/course/sync-vs-async/': ['sync-vs-async'],
-	'/course/sockets/': ['tcp-echo', 'udp-echo', 'tcp-framing'],
-	'/course/socket-functions/': ['tcp-echo', 'failures'],
-};
+/** Which examples each course page must embed: the `<Example name>` tags of its MDX source, as the site reads them. */
+export const examplePages: Record<string, string[]> = Object.fromEntries(
+	readCoursePages(projectRoot)
+		.map((page): [string, string[]] => [`/${page.id}/`, [...new Set(embeddedExamples(page.body))]])
+		.filter(([, names]) => names.length > 0)
+);
 
 /** Every file of an example folder (dotfiles and __pycache__ skipped), path → content, as on disk. */
 export function exampleFiles(name: string): Record<string, string> {

@@ -51,10 +51,10 @@ export function examplesLoader({ dir = process.env['EXAMPLES_DIR'] ?? './example
 				// Everything the entry is made of, and what shapes rendered Markdown (packages, site
 				// config). Unchanged since the last build (Astro keeps the store between builds): keep
 				// the entry, and skip rendering the README again (highlighted code, build time).
-				const digest = generateDigest({ ...withoutNotes, readme: source.readmeBody, setup });
+				const digest = generateDigest({ ...withoutNotes, readme: source.readmeBody, setup, format: ENTRY_FORMAT });
 				if (store.get(name)?.digest === digest) continue;
 				const notes = await renderMarkdown(source.readmeBody);
-				const data: ExampleEntry = { ...withoutNotes, notesHtml: scopeHeadings(notes.html, name) };
+				const data: ExampleEntry = { ...withoutNotes, notesHtml: scopeHeadingIds(notes.html, name) };
 				store.set({ id: name, data: await parseData({ id: name, data }), digest });
 			}
 			watcher?.add(examplesDir);
@@ -63,12 +63,16 @@ export function examplesLoader({ dir = process.env['EXAMPLES_DIR'] ?? './example
 }
 
 /**
- * README headings (`## Run it`) sit inside an example block on a course page: move them two
- * levels down and give them ids unique to the example, so several examples on one page keep a
- * valid outline and no duplicate ids.
+ * How entries are made from the same sources: change it when the loader stores something else
+ * for them (as when headings stopped being moved here), so no build keeps an older entry.
  */
-function scopeHeadings(html: string, name: string): string {
-	return html
-		.replace(/<(\/?)h([1-4])\b/g, (_, slash: string, level: string) => `<${slash}h${Number(level) + 2}`)
-		.replace(/\sid="([^"]+)"/g, (_, id: string) => ` id="example-${name}-${id}"`);
+const ENTRY_FORMAT = 2;
+
+/**
+ * README headings (`## Run it`) sit inside an example block, and several examples can share a
+ * page: give their ids the example's name, so no two are the same. Their levels are left as
+ * written; Example.astro moves them below the example's title (notes-headings.ts).
+ */
+function scopeHeadingIds(html: string, name: string): string {
+	return html.replace(/\sid="([^"]+)"/g, (_, id: string) => ` id="example-${name}-${id}"`);
 }

@@ -79,7 +79,12 @@ export function readExample(examplesDir: string, name: string, displayRoot = 'ex
 	return { name, folder, frontMatter, readmeBody: body, startFile, files };
 }
 
-function readFolderFiles(dir: string, folder: string): ExampleFile[] {
+/**
+ * Every file of the folder `dir` (shown as `folder` in messages), sorted by path: dotfiles and
+ * `__pycache__` skipped; throws an {@link ExampleError} naming the file for a link, a
+ * `node_modules` folder, a file that is too large or not UTF-8 text.
+ */
+export function readFolderFiles(dir: string, folder: string): ExampleFile[] {
 	let entries: string[];
 	try {
 		entries = readdirSync(dir, { recursive: true, encoding: 'utf8' });

@@ -5,7 +5,7 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventLogSchema, type EventLog } from '../conversation/event-log.ts';
 import { EVENTS_DIR_ENV, mergeEventLog } from '../conversation/merge.ts';
-import { languageInfo, type Language } from './languages.ts';
+import { LANGUAGES, languageInfo, type Language } from './languages.ts';
 import { findPython } from './python.ts';
 import { ExampleError, type ExampleSource } from './read-example.ts';
 import { recordingSchema, type RecordedRun, type Recording } from './schema.ts';
@@ -25,14 +25,27 @@ const nodeRecorder = () => new URL('../conversation/record-node.ts', import.meta
 /** The folder of the Python recorder (`sitecustomize.py`), put on every Python process's path. */
 const pythonRecorderDir = () => fileURLToPath(new URL('../conversation/python/', import.meta.url));
 
+/**
+ * The name of a file in `_recordings/` of example `name`: its recorded output (`<name>.json`),
+ * or the socket event log of its run in one language (`<name>.<language>.events.json`).
+ */
+export function recordingFileName(name: string, of: 'output' | Language = 'output'): string {
+	return of === 'output' ? `${name}.json` : `${name}.${of}.events.json`;
+}
+
+/** Every file `_recordings/` holds for example `name`: its output, then each language's event log. */
+export function recordingFileNames(name: string): string[] {
+	return [recordingFileName(name), ...LANGUAGES.map((language) => recordingFileName(name, language))];
+}
+
 export function recordingPath(examplesDir: string, name: string): string {
-	return join(examplesDir, RECORDINGS_FOLDER, `${name}.json`);
+	return join(examplesDir, RECORDINGS_FOLDER, recordingFileName(name));
 }
 
 /** Reads an example's recording; throws an ExampleError naming the file if it is missing or malformed. */
 export function readRecording(examplesDir: string, example: ExampleSource, displayRoot = 'examples'): Recording {
 	const path = recordingPath(examplesDir, example.name);
-	const location = `${displayRoot}/${RECORDINGS_FOLDER}/${example.name}.json`;
+	const location = `${displayRoot}/${RECORDINGS_FOLDER}/${recordingFileName(example.name)}`;
 	if (!existsSync(path)) {
 		throw new ExampleError(location, `is missing: record the example's output with "npm run record -- ${example.name}"`);
 	}
@@ -55,11 +68,7 @@ export function isFresh(example: ExampleSource, recording: Recording, language: 
 }
 
 export function eventLogPath(examplesDir: string, name: string, language: Language): string {
-	return join(examplesDir, RECORDINGS_FOLDER, eventLogFile(name, language));
-}
-
-function eventLogFile(name: string, language: Language): string {
-	return `${name}.${language}.events.json`;
+	return join(examplesDir, RECORDINGS_FOLDER, recordingFileName(name, language));
 }
 
 /**
@@ -68,7 +77,7 @@ function eventLogFile(name: string, language: Language): string {
  */
 export function readEventLog(examplesDir: string, example: ExampleSource, language: Language, displayRoot = 'examples'): EventLog {
 	const path = eventLogPath(examplesDir, example.name, language);
-	const location = `${displayRoot}/${RECORDINGS_FOLDER}/${eventLogFile(example.name, language)}`;
+	const location = `${displayRoot}/${RECORDINGS_FOLDER}/${recordingFileName(example.name, language)}`;
 	const again = `record it again with "npm run record -- ${example.name}"`;
 	if (!existsSync(path)) {
 		throw new ExampleError(location, `is missing: record the example's output and socket events with "npm run record -- ${example.name}"`);

@@ -105,7 +105,7 @@ export const exampleEntrySchema = z.object({
 	files: z.array(z.object({ path: z.string(), content: z.string() })),
 	/** The Node.js program and its Python twin: files shown on the page, a recorded run and its socket events. */
 	twins: z.object({ node: twinSchema, python: twinSchema }),
-	/** README body (protocol, how to run, things to try) as HTML. */
+	/** README body (protocol, how to run, things to try) as HTML: headings at their README level (`##` as h2), ids starting example-<name>-. */
 	notesHtml: z.string(),
 });
 

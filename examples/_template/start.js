@@ -1,0 +1,9 @@
+// @ts-check
+/** `npm start`: starts the server on a free port, runs the client against it, stops the server. */
+import { launch, runProgram, startServer } from './launch.js';
+
+launch(async () => {
+	// TODO: start more programs here if your example has them (see examples/peer-to-peer/start.js).
+	const server = await startServer('server.js', ['--port', '0']);
+	return runProgram('client.js', ['--host', server.host, '--port', String(server.port)]);
+});
