@@ -15,13 +15,14 @@ import { LANGUAGE_HEAD_SCRIPT } from './src/lib/twins/language-choice.ts';
 import { SITE_TITLE, siteSettings } from './src/site-settings.ts';
 import { exampleSidebarLinks } from './src/lib/examples/sidebar.ts';
 
-const { base, outDir, site, editBaseUrl } = siteSettings(process.env);
+const { base, outDir, cacheDir, site, editBaseUrl } = siteSettings(process.env);
 
 export default defineConfig({
 	// Course pages live in top-level content/docs/. Starlight's docsLoader() reads
 	// <srcDir>/content/docs, so the project root is the source dir; code stays in src/.
 	srcDir: './',
 	outDir,
+	...(cacheDir ? { cacheDir } : {}),
 	base,
 	...(site ? { site } : {}),
 	trailingSlash: 'always',

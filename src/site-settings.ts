@@ -11,6 +11,8 @@ export interface SiteSettings {
 	base: string;
 	/** Folder the static site is written to. */
 	outDir: string;
+	/** Astro's cache (the content store); unset: Astro's own, node_modules/.astro. */
+	cacheDir: string | undefined;
 	/** Public origin, when known; enables canonical URLs and the sitemap. */
 	site: string | undefined;
 	/** Where the "Edit page" link points; the page's file path is appended. */
@@ -38,6 +40,7 @@ export function siteSettings(env: Record<string, string | undefined>): SiteSetti
 	return {
 		base: normalizeBase(env.BASE),
 		outDir: env.OUT_DIR?.trim() || './dist',
+		cacheDir: env.ASTRO_CACHE_DIR?.trim() || undefined,
 		site,
 		editBaseUrl: env.EDIT_BASE_URL?.trim() || DEFAULT_EDIT_BASE_URL,
 	};

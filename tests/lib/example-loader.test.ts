@@ -134,7 +134,8 @@ describe('the site build', () => {
 		const root = brokenCopy((dir) => edit(join(dir, 'package.json'), (t) => t.replace('"private": true,', '"private": true, "dependencies": { "left-pad": "1.3.0" },')));
 		const build = promisify(execFile)('npx', ['astro', 'build', '--outDir', join(scratch, 'dist')], {
 			cwd: projectRoot,
-			env: { ...process.env, EXAMPLES_DIR: root },
+			// Its own content store: the project's own builds may be running beside this test.
+			env: { ...process.env, EXAMPLES_DIR: root, ASTRO_CACHE_DIR: join(scratch, 'cache') },
 		});
 		await assert.rejects(build, (error: { stdout: string; stderr: string }) => {
 			assert.match(`${error.stdout}${error.stderr}`, /broken\/package\.json: "dependencies": must be empty/);

@@ -29,7 +29,18 @@ export function startCommand(language: Language): { command: string; args: strin
 		: { command: findPython(), args: ['python/start.py'], shown: 'python3 python/start.py' };
 }
 
-/** Runs `start` for the Node program and its Python twin at once; resolves to [node, python]. */
+/**
+ * Runs `start` for the Node program and its Python twin at once; resolves to [node, python].
+ * If one fails to start, the other is stopped (when it has a `stop()`) before the error is
+ * passed on: a server left running would keep the test file from ever finishing.
+ */
 export async function forBoth<T>(pair: [Program, Program], start: (program: Program) => Promise<T>): Promise<[T, T]> {
-	return Promise.all([start(pair[0]), start(pair[1])]);
+	const [first, second] = await Promise.allSettled([start(pair[0]), start(pair[1])]);
+	if (first.status === 'fulfilled' && second.status === 'fulfilled') return [first.value, second.value];
+	for (const started of [first, second]) {
+		if (started.status !== 'fulfilled') continue;
+		const stop = (started.value as { stop?: () => Promise<unknown> }).stop;
+		if (typeof stop === 'function') await stop.call(started.value);
+	}
+	throw (first.status === 'rejected' ? first.reason : (second as PromiseRejectedResult).reason) as Error;
 }
