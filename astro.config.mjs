@@ -1,5 +1,4 @@
 // @ts-check
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import { baseLinks } from './src/lib/markdown/base-links.ts';
@@ -10,10 +9,9 @@ import { dropScrollTabindex } from './src/lib/build/drop-scroll-tabindex.ts';
 import { contentSecurityPolicy } from './src/lib/security/csp-integration.ts';
 import { lightTableOfContents } from './src/lib/toc/light-toc-integration.ts';
 import { highlightCache } from './src/lib/build/highlight-cache-integration.ts';
-import { linkTable } from './src/lib/links/link-table-integration.ts';
 import { LANGUAGE_HEAD_SCRIPT } from './src/lib/twins/language-choice.ts';
 import { SITE_TITLE, siteSettings } from './src/site-settings.ts';
-import { exampleSidebarLinks } from './src/lib/examples/sidebar.ts';
+import { examplesSidebarGroup } from './src/lib/examples/sidebar.ts';
 
 const { base, outDir, cacheDir, site, editBaseUrl } = siteSettings(process.env);
 
@@ -27,6 +25,9 @@ export default defineConfig({
 	...(site ? { site } : {}),
 	trailingSlash: 'always',
 	integrations: [
+		// Starlight adds @astrojs/sitemap unless an integration of that name is present. Without
+		// the site's address (SITE) there is no sitemap to write, and it would only warn so.
+		...(site ? [] : [{ name: '@astrojs/sitemap', hooks: {} }]),
 		starlight({
 			title: SITE_TITLE,
 			description:
@@ -38,9 +39,12 @@ export default defineConfig({
 			sidebar: [
 				{ label: 'Start here', slug: 'index' },
 				{ label: 'Course', items: [{ autogenerate: { directory: 'course' } }] },
-				{ label: 'Examples', collapsed: true, items: exampleSidebarLinks(fileURLToPath(new URL('.', import.meta.url))) },
+				examplesSidebarGroup,
 				{ label: 'For instructors', slug: 'instructors' },
 			],
+			// The examples' sidebar links and the previous/next links around them come from the
+			// content (src/lib/examples/sidebar.ts); the 404 page is built once (see its file).
+			routeMiddleware: ['./src/lib/examples/sidebar-middleware.ts', './src/lib/routes/not-found-middleware.ts'],
 			components: {
 				Search: './src/components/Search.astro',
 			},
@@ -60,7 +64,6 @@ export default defineConfig({
 		exampleRoutes(),
 		lightTableOfContents(),
 		highlightCache(),
-		linkTable(),
 		// These last, in this order, as they rewrite the built files: code colours move to
 		// classes, the policy hashes the final HTML (after Starlight wrote it and Pagefind indexed
 		// it), then every file is compressed as it will be served.

@@ -50,3 +50,30 @@ test('a search that cannot load says so instead of failing silently', async ({ p
 	await page.getByRole('button', { name: 'Search' }).click();
 	await expect(page.getByRole('dialog').getByRole('status')).toContainText(/could not be loaded/i);
 });
+
+test("Starlight's search styles apply to the search, and only to it", async ({ page }) => {
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await page.goto(siteUrl('/'));
+	const open = page.getByRole('button', { name: 'Search' });
+	await expect(open).toHaveCSS('border-radius', '8px');
+	await expect(open).toHaveCSS('max-width', '352px');
+	await open.click();
+	const dialog = page.getByRole('dialog');
+	await expect(dialog).toBeVisible();
+	await expect(dialog).toHaveCSS('max-width', '640px');
+	await expect(dialog).toHaveCSS('padding-top', '0px');
+	await expect(dialog).toHaveCSS('display', 'flex');
+	await page.keyboard.press('Escape');
+	// A dialog and a kbd elsewhere on the page keep the browser's own styles.
+	const outside = await page.evaluate(() => {
+		const other = document.createElement('dialog');
+		const key = document.createElement('kbd');
+		document.querySelector('main')!.append(other, key);
+		other.show();
+		const style = getComputedStyle(other);
+		return { maxWidth: style.maxWidth, padding: style.paddingTop, keyFont: getComputedStyle(key).fontFamily };
+	});
+	expect(outside.maxWidth).not.toBe('640px');
+	expect(outside.padding).not.toBe('0px');
+	expect(outside.keyFont).toMatch(/monospace/);
+});

@@ -11,6 +11,15 @@ test('the sidebar lists the home page, the course pages in course order, the exa
 	await expect(sidebar.locator('a[aria-current="page"]')).toHaveAttribute('href', '/course/sockets/');
 });
 
+test('the Examples group of the sidebar opens on an example page, marking it, and stays closed elsewhere', async ({ page }) => {
+	const group = page.locator('#starlight__sidebar details', { has: page.locator('summary', { hasText: 'Examples' }) });
+	await page.goto(siteUrl('/course/sockets/'));
+	await expect(group).not.toHaveAttribute('open');
+	await page.goto(siteUrl('/examples/tcp-echo/'));
+	await expect(group).toHaveAttribute('open');
+	await expect(group.locator('a[aria-current="page"]')).toHaveAttribute('href', '/examples/tcp-echo/');
+});
+
 for (const [index, path] of allPages.entries()) {
 	test(`${path} links to the previous and next page in course order`, async ({ page }) => {
 		await page.goto(siteUrl(path));

@@ -28,3 +28,13 @@ test('the mobile "On this page" shows the current section and closes on a link',
 	await expect(toc.locator('.display-current')).toHaveText(target.text);
 	await expect(toc.locator('a[aria-current="true"]')).toHaveAttribute('href', target.hash);
 });
+
+test('the mobile "On this page" follows the reader as they scroll (Starlight\'s subclass of the replaced script)', async ({ page }) => {
+	await page.setViewportSize({ width: 390, height: 800 });
+	await page.goto(siteUrl(PAGE));
+	const toc = page.locator('mobile-starlight-toc');
+	const target = await toc.locator('a').nth(3).evaluate((a) => ({ hash: (a as HTMLAnchorElement).hash, text: a.textContent!.trim() }));
+	await page.locator(`[id="${decodeURIComponent(target.hash.slice(1))}"]`).evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
+	await expect(toc.locator('.display-current')).toHaveText(target.text);
+	await expect(toc.locator('a[aria-current="true"]')).toHaveAttribute('href', target.hash);
+});

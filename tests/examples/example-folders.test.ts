@@ -15,7 +15,7 @@ import { exampleUses } from '../../src/lib/examples/embedded.ts';
 import { findPython } from '../../src/lib/examples/python.ts';
 import { listExampleNames, readFolderFiles } from '../../src/lib/examples/read-example.ts';
 import { LAUNCHERS, REFERENCE_EXAMPLE, TEMPLATE_FOLDER } from '../../src/lib/examples/scaffold.ts';
-import { readCoursePages } from '../../src/lib/examples/sidebar.ts';
+import { readCoursePages } from '../support/course-pages.ts';
 import { examplesDir } from './support/example-process.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));

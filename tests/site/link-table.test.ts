@@ -1,8 +1,10 @@
 /**
- * The instructors' table of addresses (src/lib/links/) lists every page of the build, every
- * h2 and h3 section of each page's content and every example block, and each address leads
- * to a page that has that anchor. Addresses are plain text, and the Copy buttons stay hidden
- * until JavaScript shows them.
+ * The instructors' table of addresses (src/components/LinkTable.astro, src/lib/links/), made
+ * from the content when the page is built, lists every page of the build, every h2 and h3
+ * section of each page's content and every example block, and each address leads to a page
+ * that has that anchor. Addresses are plain text, and the Copy buttons stay hidden until
+ * JavaScript shows them. Built without the site's address (SITE), the addresses start at the
+ * site's root and the page says how to get full ones; with it, they are full addresses.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { builds, builtPages, type BuildName } from '../support/builds.ts';
 import { examplePages } from '../support/examples.ts';
+import { linkTableRows } from '../../src/lib/links/link-table.ts';
 
 interface Row {
 	kind: string;
@@ -73,4 +76,26 @@ for (const build of Object.keys(builds) as BuildName[]) {
 			assert.ok(row.button.includes(`data-address="${row.address}"`), `${row.address}: the button copies this address`);
 		}
 	});
+
+	test(`${build} build: built without SITE, the page says how to get full addresses`, () => {
+		const html = read(`${base}instructors/`);
+		const note = /<p class="link-table-note">([\s\S]*?)<\/p>/.exec(html)?.[1];
+		assert.ok(note, 'the note is on the page');
+		assert.match(note, /full ones[\s\S]*<code>SITE<\/code> set to its address/);
+	});
 }
+
+test('with the site address known, the table shows and copies full addresses', () => {
+	const addresses = [
+		{ kind: 'page', title: 'Sockets', path: '/course/sockets/' },
+		{ kind: 'section', title: 'Two kinds of socket', path: '/course/sockets/#two-kinds-of-socket' },
+	] as const;
+	assert.deepEqual(
+		linkTableRows([...addresses], '/netcourse/', new URL('https://example.edu/netcourse')).map((row) => row.address),
+		['https://example.edu/netcourse/course/sockets/', 'https://example.edu/netcourse/course/sockets/#two-kinds-of-socket']
+	);
+	assert.deepEqual(
+		linkTableRows([...addresses], '/netcourse/', undefined).map((row) => row.address),
+		['/netcourse/course/sockets/', '/netcourse/course/sockets/#two-kinds-of-socket']
+	);
+});

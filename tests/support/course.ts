@@ -1,5 +1,5 @@
 import { exampleUses } from '../../src/lib/examples/embedded.ts';
-import { readCoursePages } from '../../src/lib/examples/sidebar.ts';
+import { readCoursePages } from './course-pages.ts';
 import { projectRoot } from './builds.ts';
 
 /** The course pages in reading order, as the sidebar and prev/next links must show them. */

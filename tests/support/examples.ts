@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { embeddedExamples } from '../../src/lib/examples/embedded.ts';
 import { listExampleNames } from '../../src/lib/examples/read-example.ts';
-import { readCoursePages } from '../../src/lib/examples/sidebar.ts';
+import { readCoursePages } from './course-pages.ts';
 import { projectRoot } from './builds.ts';
 
 export const examplesDir = join(projectRoot, 'examples');

@@ -1,7 +1,9 @@
 /**
- * The examples in course order, each with the course pages that embed it: for the example
- * index, the per-example pages and the home page list. Read from the pages' MDX at build
- * time, so it follows the pages; an example no course page embeds fails the build.
+ * The one reader of which course page embeds which example, in what order: the examples in
+ * course order, each with the course pages that embed it, for the sidebar (./sidebar.ts), the
+ * home page's list, the examples index, the example pages and the instructors' table of
+ * addresses. Read from the content collections, so it follows the pages; an example no course
+ * page embeds fails the build.
  */
 import { getCollection } from 'astro:content';
 import { exampleUses, type ExampleUse } from './embedded.ts';

@@ -1,45 +1,69 @@
 /**
- * The sidebar's "Examples" group, made when the config loads: "All examples", then one link
- * per example in the order the course first uses them (examples no page embeds last).
+ * The sidebar's "Examples" group: "All examples", then one link per example in the order the
+ * course first uses them (course-examples.ts, the one reader of which page embeds which
+ * example). The config declares the group with only its first link, since the examples are
+ * content and the config loads before any content does; the route middleware
+ * (./sidebar-middleware.ts) adds the examples to every page's sidebar and fixes the
+ * previous/next links they change.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { exampleUses, type CoursePageSource } from './embedded.ts';
-import { listExampleNames, readExample } from './read-example.ts';
+import type { StarlightRouteData } from '@astrojs/starlight/route-data';
+import type { CourseExample } from './course-examples.ts';
+import { sitePath } from '../links/site-path.ts';
+import { EXAMPLES_INDEX, examplePagePath } from './example-page.ts';
 
-export interface SidebarLink {
-	label: string;
-	link: string;
-}
+type SidebarEntry = StarlightRouteData['sidebar'][number];
+type SidebarLink = Extract<SidebarEntry, { type: 'link' }>;
+type Pagination = StarlightRouteData['pagination'];
+type PrevNextConfig = StarlightRouteData['entry']['data']['prev'];
 
-/** The course pages' MDX sources, from `<root>/content/docs/course/`. */
-export function readCoursePages(root: string): CoursePageSource[] {
-	const dir = join(root, 'content', 'docs', 'course');
-	return readdirSync(dir)
-		.filter((file) => /\.mdx?$/.test(file))
-		.map((file) => {
-			const source = readFileSync(join(dir, file), 'utf8');
-			const front = (parseYaml(/^---\r?\n([\s\S]*?)\r?\n---/.exec(source)?.[1] ?? '') ?? {}) as { title?: string; sidebar?: { order?: number } };
-			return { id: `course/${file.replace(/\.mdx?$/, '')}`, title: front.title ?? file, order: front.sidebar?.order, body: source };
-		});
-}
+export const EXAMPLES_GROUP_LABEL = 'Examples';
 
-export function exampleSidebarLinks(root: string, examplesDir = resolve(root, process.env['EXAMPLES_DIR'] ?? 'examples')): SidebarLink[] {
-	const order = [...exampleUses(readCoursePages(root)).keys()];
-	const position = (name: string) => (order.includes(name) ? order.indexOf(name) : Infinity);
-	const names = listExampleNames(examplesDir).sort((a, b) => position(a) - position(b) || a.localeCompare(b));
-	return [
-		{ label: 'All examples', link: '/examples/' },
-		...names.map((name) => ({ label: titleOf(examplesDir, name), link: `/examples/${name}/` })),
-	];
-}
+/** The group as astro.config.mjs declares it. */
+export const examplesSidebarGroup = {
+	label: EXAMPLES_GROUP_LABEL,
+	collapsed: true,
+	items: [{ label: EXAMPLES_INDEX.title, link: EXAMPLES_INDEX.path }],
+};
 
-/** The example's title; a broken folder gets its name here, and the examples loader then fails the build naming the problem. */
-function titleOf(examplesDir: string, name: string): string {
-	try {
-		return readExample(examplesDir, name).frontMatter.title;
-	} catch {
-		return name;
+/**
+ * Appends a link to each example's page (`<base>examples/<name>/`) to the Examples group of
+ * `sidebar`, marking the one at `pathname` as current. Throws if the sidebar has no such group.
+ */
+export function addExampleLinks(sidebar: SidebarEntry[], examples: CourseExample[], base: string, pathname: string): void {
+	const group = sidebar.find((entry) => entry.type === 'group' && entry.label === EXAMPLES_GROUP_LABEL);
+	if (group?.type !== 'group') throw new Error(`astro.config.mjs: the sidebar has no "${EXAMPLES_GROUP_LABEL}" group for the examples`);
+	for (const { name, title } of examples) {
+		const href = sitePath(base, examplePagePath(name));
+		group.entries.push({ type: 'link', label: title, href, isCurrent: href === pathname, badge: undefined, attrs: {} });
 	}
+}
+
+/**
+ * The previous and next pages in `sidebar` order, with the page's front matter `prev`/`next`
+ * applied as Starlight applies them (false hides, a string relabels, an object relabels or
+ * relinks); `paginationEnabled` is Starlight's `pagination` option.
+ */
+export function sidebarPagination(sidebar: SidebarEntry[], front: { prev?: PrevNextConfig; next?: PrevNextConfig }, paginationEnabled = true): Pagination {
+	const links = sidebarLinks(sidebar);
+	const current = links.findIndex((link) => link.isCurrent);
+	return {
+		prev: withConfig(current > 0 ? links[current - 1] : undefined, front.prev, paginationEnabled),
+		next: withConfig(current > -1 ? links[current + 1] : undefined, front.next, paginationEnabled),
+	};
+}
+
+/** The sidebar's links, in order. */
+export function sidebarLinks(sidebar: SidebarEntry[]): SidebarLink[] {
+	return sidebar.flatMap((entry) => (entry.type === 'group' ? sidebarLinks(entry.entries) : [entry]));
+}
+
+function withConfig(link: SidebarLink | undefined, config: PrevNextConfig, paginationEnabled: boolean): SidebarLink | undefined {
+	if (config === false) return undefined;
+	if (config === true) return link;
+	if (typeof config === 'string') return link && { ...link, label: config };
+	if (typeof config === 'object') {
+		if (link) return { ...link, label: config.label ?? link.label, href: config.link ?? link.href, attrs: {} };
+		if (config.link && config.label) return { type: 'link', label: config.label, href: config.link, isCurrent: false, badge: undefined, attrs: {} };
+	}
+	return paginationEnabled ? link : undefined;
 }

@@ -9,6 +9,14 @@ const LIGHT_TOC_SCRIPT = fileURLToPath(new URL('./starlight-toc.ts', import.meta
  * which does the same job at a fraction of the cost on long pages. Starlight's markup and
  * styles stay as they are. Fails the build if Starlight no longer has the script, rather than
  * silently shipping the slow one.
+ *
+ * The contract with Starlight the replacement keeps (tests/lib/light-toc-contract.test.ts):
+ * Starlight's TableOfContents.astro loads the script for its side effect, defining the
+ * `starlight-toc` element; MobileTableOfContents.astro imports `StarlightTOC` from it, subclasses
+ * it (`mobile-starlight-toc`, constructed with no arguments) and overrides the `current` setter,
+ * calling `super.current = link` and then showing the link's text in its summary. So the class is
+ * exported by that name, and it marks the section being read only by assigning `this.current`,
+ * which is how the mobile version learns of it.
  */
 export function lightTableOfContents(): AstroIntegration {
 	return {
