@@ -6,6 +6,10 @@ import { lineAnchorsPlugin } from './src/lib/examples/line-anchors.ts';
 import { tokenClassesPlugin } from './src/lib/build/token-classes.ts';
 import { withoutScrollTabindex } from './src/lib/build/drop-scroll-tabindex.ts';
 
+// `astro dev` writes no token stylesheet (src/lib/build/finish-built-site.ts runs after a
+// build), so there tokens keep their style attributes.
+const tokenClasses = process.env.NODE_ENV === 'production' ? [tokenClassesPlugin()] : [];
+
 export default defineEcConfig({
 	// Wrapped code never scrolls sideways on a phone, so there is nothing to reach by keyboard
 	// and no unlabelled scroll region per code block (axe: landmark-unique).
@@ -18,5 +22,5 @@ export default defineEcConfig({
 	// Our plugins are added here, not in `plugins`, so that they come after astro-expressive-code's
 	// own (the last of `options.plugins`), whose stylesheet link the token stylesheet's follows.
 	customCreateRenderer: async (options) =>
-		withoutScrollTabindex(await createRenderer({ ...options, plugins: [...(options.plugins ?? []), lineAnchorsPlugin(), tokenClassesPlugin()] })),
+		withoutScrollTabindex(await createRenderer({ ...options, plugins: [...(options.plugins ?? []), lineAnchorsPlugin(), ...tokenClasses] })),
 });

@@ -32,6 +32,9 @@ export function plainTokenStyle(styleVariants: readonly StyleVariant[]): string 
 	return styleVariants.map((variant, index) => `--${index}:${variant.resolvedStyleSettings.get('codeForeground') ?? ''}`.toUpperCase()).join(';');
 }
 
+/** The plain style of each engine's themes (its `styleVariants`), derived once. */
+const plainStyles = new WeakMap<readonly StyleVariant[], string>();
+
 const REGISTRY = Symbol.for('netcourse.renderedTokenStyles');
 type Registry = Map<string, string>;
 
@@ -86,7 +89,9 @@ export function tokenClassesPlugin(): ExpressiveCodePlugin {
 		name: 'netcourse:token-classes',
 		hooks: {
 			postprocessRenderedLine: ({ renderData, styleVariants }) => {
-				for (const style of classifyTokens(renderData.lineAst, plainTokenStyle(styleVariants))) {
+				let plainStyle = plainStyles.get(styleVariants);
+				if (plainStyle === undefined) plainStyles.set(styleVariants, (plainStyle = plainTokenStyle(styleVariants)));
+				for (const style of classifyTokens(renderData.lineAst, plainStyle)) {
 					renderedTokenStyles().set(tokenClassName(style), style);
 				}
 			},

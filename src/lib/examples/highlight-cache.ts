@@ -4,8 +4,10 @@
  * on disk between builds (a rebuild after editing one file highlights only that file).
  *
  * Highlighting ~6,000 lines of example code in two themes is a third of the build. The disk
- * entry is keyed by everything that shapes the output: the code, its language and title, the
- * installed packages (package-lock.json) and the site config that sets themes and options.
+ * entry is keyed by everything that shapes the output: the code, its language, title and line
+ * anchor prefix, the installed packages (package-lock.json) and the site config that sets themes and options.
+ * (Not done in the examples loader, with Astro's content store as the cache: the loader runs
+ * before and outside the renderer Starlight sets up, whose themes and page assets `<Code>` uses.)
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -36,7 +38,8 @@ let fingerprint: string | undefined;
  */
 export function setupFingerprint(): string {
 	if (fingerprint !== undefined) return fingerprint;
-	const parts: string[] = [String(FORMAT)];
+	// A build's blocks have token classes, `astro dev`'s do not (see ec.config.mjs).
+	const parts: string[] = [String(FORMAT), process.env.NODE_ENV ?? ''];
 	// ec.config.mjs adds our own Expressive Code plugins: their sources shape the HTML too.
 	for (const file of ['package-lock.json', 'astro.config.mjs', 'ec.config.mjs', 'src/lib/examples/line-anchors.ts', 'src/lib/build/token-classes.ts']) {
 		try {
