@@ -18,7 +18,13 @@ export default defineEcConfig({
 	// RegExp engine for our languages, and now that example code is highlighted once and
 	// cached, the faster one (rebuilds 8.2-9.0 s against 9.4-10.3 s, cold 11.8 s against
 	// 13.1 s): what remains is compiling grammars, which is cheap in WebAssembly.
-	shiki: { engine: 'oniguruma' },
+	shiki: {
+		engine: 'oniguruma',
+		// Shiki stops tokenizing a line after 500 ms and leaves the rest plain; on a busy machine a
+		// line that compiles a grammar's patterns crossed that, and the same code came out coloured
+		// differently from one build to the next. No limit: our code has no pathological lines.
+		transformers: [{ name: 'netcourse:no-tokenize-time-limit', preprocess: (_code, options) => void (options.tokenizeTimeLimit = 0) }],
+	},
 	// Our plugins are added here, not in `plugins`, so that they come after astro-expressive-code's
 	// own (the last of `options.plugins`), whose stylesheet link the token stylesheet's follows.
 	customCreateRenderer: async (options) =>
