@@ -7,6 +7,12 @@ import type { PagePolicyInput } from '../security/content-security-policy.ts';
 import { builtFiles } from './built-files.ts';
 import { COMPRESSIBLE, compressBeside } from './precompress.ts';
 import { renderedTokenStyles } from './token-classes.ts';
+
+/**
+ * A token class in a finished page. Read back from the page, not a hook: an example README's
+ * code is rendered once and kept in Astro's content store, so a later build's plugin never sees it.
+ */
+const TOKEN_CLASS = /class="(ect-[0-9a-f]{8})"/g;
 import { writeTokenStylesheet } from './token-stylesheet.ts';
 
 /**
@@ -30,7 +36,13 @@ export function finishBuiltSite(): AstroIntegration {
 					files.map(async (file) => {
 						let content = await readFile(file);
 						if (file.endsWith('.html')) {
-							const page = withPagePolicy(content.toString('utf8'), relative(root, file));
+							const html = content.toString('utf8');
+							for (const [, name] of html.matchAll(TOKEN_CLASS)) {
+								if (!renderedTokenStyles().has(name!)) {
+									throw new Error(`${relative(root, file)}: its code has the token class ${name}, which no code this build rendered stands for (kept from an earlier build?): delete node_modules/.astro and build again, see src/lib/build/finish-built-site.ts`);
+								}
+							}
+							const page = withPagePolicy(html, relative(root, file));
 							content = Buffer.from(page.html, 'utf8');
 							await writeFile(file, content);
 							pages.push(page.input);
