@@ -3,10 +3,7 @@ import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import { baseLinks } from './src/lib/markdown/base-links.ts';
 import { exampleRoutes } from './src/lib/sandbox/routes.ts';
-import { precompress } from './src/lib/build/precompress.ts';
-import { tokenClasses } from './src/lib/build/token-classes.ts';
-import { dropScrollTabindex } from './src/lib/build/drop-scroll-tabindex.ts';
-import { contentSecurityPolicy } from './src/lib/security/csp-integration.ts';
+import { finishBuiltSite } from './src/lib/build/finish-built-site.ts';
 import { lightTableOfContents } from './src/lib/toc/light-toc-integration.ts';
 import { highlightCache } from './src/lib/build/highlight-cache-integration.ts';
 import { LANGUAGE_HEAD_SCRIPT } from './src/lib/twins/language-choice.ts';
@@ -48,28 +45,15 @@ export default defineConfig({
 			components: {
 				Search: './src/components/Search.astro',
 			},
-			// Wrapped code never scrolls sideways on a phone, so there is nothing to reach by keyboard
-			// and no unlabelled scroll region per code block (axe: landmark-unique).
-			expressiveCode: {
-				defaultProps: { wrap: true },
-				// Shiki's WebAssembly (Oniguruma) engine: the same highlighting as its JavaScript
-				// RegExp engine for our languages, and now that example code is highlighted once and
-				// cached, the faster one (rebuilds 8.2-9.0 s against 9.4-10.3 s, cold 11.8 s against
-				// 13.1 s): what remains is compiling grammars, which is cheap in WebAssembly.
-				shiki: { engine: 'oniguruma' },
-			},
+			// Expressive Code's options and plugins: ec.config.mjs.
 			customCss: ['./src/styles/course.css', './src/styles/print.css'],
 		}),
 		baseLinks(),
 		exampleRoutes(),
 		lightTableOfContents(),
 		highlightCache(),
-		// These last, in this order, as they rewrite the built files: code colours move to
-		// classes, the policy hashes the final HTML (after Starlight wrote it and Pagefind indexed
-		// it), then every file is compressed as it will be served.
-		tokenClasses(),
-		dropScrollTabindex(),
-		contentSecurityPolicy(),
-		precompress(),
+		// Last, as it finishes the written site: the policy hashes the final HTML (after Starlight
+		// wrote it and Pagefind indexed it), then every file is compressed as it will be served.
+		finishBuiltSite(),
 	],
 });

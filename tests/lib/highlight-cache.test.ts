@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { addRenderedTokenStyles, tokenClassName } from '../../src/lib/build/token-classes.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'highlight-cache-'));
 process.env.HIGHLIGHT_CACHE_DIR = dir;
@@ -13,16 +14,19 @@ const nextBuild = (): Promise<CacheModule> => import(`${MODULE}?build=${Math.ran
 const { storedHighlight, storeHighlight, withPageAssets, pruneHighlightCache, highlightKey }: CacheModule = await import(MODULE);
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const ASSETS = '<link rel="stylesheet" href="/_astro/ec.w36nc.css"><script type="module" src="/_astro/ec.0vx5m.js"></script>';
-const BLOCK = '<div class="expressive-code"><style>.x{}</style><figure class="frame"><pre><code><div class="ec-line">a</div></code></pre></figure></div>';
+const ASSETS =
+	'<link rel="stylesheet" href="/_astro/ec.w36nc.css"><link rel="stylesheet" href="/_astro/ec-tokens.css"><script type="module" src="/_astro/ec.0vx5m.js"></script>';
+const KEYWORD = '--0:#C792EA;--1:#8844AE';
+const BLOCK = `<div class="expressive-code"><style>.x{}</style><figure class="frame"><pre><code><div id="p-L1" class="ec-line"><span class="${tokenClassName(KEYWORD)}">a</span></div></code></pre></figure></div>`;
+addRenderedTokenStyles([KEYWORD]); // as the token-classes plugin does when it renders the block
 const firstOnPage = BLOCK.replace('<div class="expressive-code">', `<div class="expressive-code">${ASSETS}`);
 
 describe('the highlighted-file cache', () => {
-	it('misses a file never highlighted, and a change of code, language or title is a new file', () => {
+	it('misses a file never highlighted, and a change of code, language, title or line anchors is a new file', () => {
 		const file = { code: 'print(1)\n', lang: 'python', title: 'server.py' };
 		assert.equal(storedHighlight(file, '/'), undefined);
-		const keys = new Set([file, { ...file, code: 'print(2)\n' }, { ...file, lang: 'txt' }, { ...file, title: 'client.py' }].map(highlightKey));
-		assert.equal(keys.size, 4);
+		const changed = [{ ...file, code: 'print(2)\n' }, { ...file, lang: 'txt' }, { ...file, title: 'client.py' }, { ...file, lineAnchorPrefix: 'p' }];
+		assert.equal(new Set([file, ...changed].map(highlightKey)).size, 5);
 	});
 
 	it("keeps Expressive Code's page assets apart from the block, per base path, and puts them back where they were", () => {
@@ -31,7 +35,7 @@ describe('the highlighted-file cache', () => {
 		const stored = storedHighlight(file, '/');
 		assert.equal(stored?.block, BLOCK);
 		assert.equal(stored?.pageAssets, ASSETS);
-		assert.equal(withPageAssets(stored.block, stored.pageAssets), firstOnPage);
+		assert.equal(withPageAssets(stored, stored.pageAssets), firstOnPage);
 		// Under another base the asset addresses differ: not known until a page there makes them.
 		assert.equal(storedHighlight(file, '/netcourse/')?.pageAssets, undefined);
 	});
@@ -42,6 +46,13 @@ describe('the highlighted-file cache', () => {
 		const fresh = await nextBuild();
 		assert.equal(fresh.storedHighlight(file, '/')?.block, BLOCK);
 		assert.equal(fresh.storedHighlight(file, '/')?.pageAssets, ASSETS);
+		// The token styles its classes stand for come back too: that build's plugin never saw them.
+		assert.deepEqual(fresh.storedHighlight(file, '/')?.tokenStyles, [KEYWORD]);
+	});
+
+	it('refuses a block with a token class that no token this build rendered stands for', () => {
+		const file = { code: 'y = 2\n', lang: 'python', title: 'stray.py' };
+		assert.throws(() => storeHighlight(file, '/', BLOCK.replace(tokenClassName(KEYWORD), 'ect-00000000')), /stray\.py: .*ect-00000000/);
 	});
 
 	it('forgets entries no build used since a given time, and keeps the ones it read', async () => {
@@ -57,7 +68,7 @@ describe('the highlighted-file cache', () => {
 		const removed = pruneHighlightCache(buildStart);
 		assert.ok(removed >= 1);
 		const left = readdirSync(dir);
-		assert.ok(left.includes(`${highlightKey(kept)}.html`));
-		assert.ok(!left.includes(`${highlightKey(unused)}.html`));
+		assert.ok(left.includes(`${highlightKey(kept)}.json`));
+		assert.ok(!left.includes(`${highlightKey(unused)}.json`));
 	});
 });

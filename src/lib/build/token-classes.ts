@@ -1,23 +1,23 @@
-import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AstroIntegration } from 'astro';
-import postcss, { type ChildNode, type Container } from 'postcss';
-import { builtFiles } from './built-files.ts';
-
 /**
- * An Expressive Code token: `<span style="--0:#D6DEEB;--1:#403F53">` (the colours in the dark
- * and light theme, sometimes also --0fs/--1fw… for italic or bold). Nothing else is touched.
+ * Code token colours as classes instead of `style` attributes, done by an Expressive Code
+ * plugin as it renders each line. A course page has over ten thousand tokens; as inline styles
+ * each needed its own style computation (no sharing between equal elements), which made the
+ * page take seconds of main thread on a phone. It also keeps those styles out of the
+ * Content-Security-Policy. A token in the code's own colours loses its span: it looks the same,
+ * and a quarter fewer elements make a long listing quicker to lay out.
+ *
+ * The classes' rules (token-stylesheet.ts) are written once the build has rendered every page:
+ * only then is every token style known.
  */
-const TOKEN_SPAN = /<span style="((?:--\d+[a-z]*:[^;"<>]+;?)+)">/g;
-/** Expressive Code's own rules colour tokens with this selector; ours use the class instead. */
-const EC_TOKEN_SELECTOR = "span[style^='--']:not([class])";
-const TOKEN_CLASS_SELECTOR = "span[class^='ect-']";
-const EC_STYLESHEET_LINK = /<link rel="stylesheet" href="([^"]*\/_astro\/)(ec\.[\w-]+\.css)">/;
+import { createHash } from 'node:crypto';
+import type { ExpressiveCodePlugin, StyleVariant } from '@astrojs/starlight/expressive-code';
+import type { Element, ElementContent } from '@astrojs/starlight/expressive-code/hast';
 
-const plainTokenSpan = (style: string) =>
-	new RegExp(`<span style="${style.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}">([^<]*)</span>`, 'gi');
+/** An Expressive Code token's style: the colours in each theme (`--0:#D6DEEB;--1:#403F53`), sometimes also --0fs/--1fw… */
+const TOKEN_STYLE = /^(?:--\d+[a-z]*:[^;]+;?)+$/;
+/** Beside Expressive Code's stylesheet (`…/_astro/ec.<hash>.css`), linked right after it. */
+export const TOKEN_STYLESHEET = 'ec-tokens.css';
+const EC_STYLESHEET = /\/ec\.[\w-]+\.css$/;
 
 /** The class that stands for one token style: the same style always gets the same name. */
 export function tokenClassName(style: string): string {
@@ -25,100 +25,83 @@ export function tokenClassName(style: string): string {
 }
 
 /**
- * The token style that only repeats the code's own colours (`--ec-codeFg` of each theme, in
+ * The token style that only repeats the code's own colours (each theme's code foreground, in
  * the themes' order, as Expressive Code numbers them `--0`, `--1`): `--0:#D6DEEB;--1:#403F53`.
  */
-export function plainTokenStyle(expressiveCodeCss: string): string {
-	const colours: string[] = [];
-	postcss.parse(expressiveCodeCss).walkDecls('--ec-codeFg', (decl) => {
-		const colour = decl.value.trim().toUpperCase();
-		if (!colours.includes(colour)) colours.push(colour);
-	});
-	if (colours.length !== 2) {
-		throw new Error(`Expressive Code's stylesheet sets --ec-codeFg to ${colours.length} colours, not one per theme (2): see src/lib/build/token-classes.ts`);
-	}
-	return colours.map((colour, theme) => `--${theme}:${colour}`).join(';');
+export function plainTokenStyle(styleVariants: readonly StyleVariant[]): string {
+	return styleVariants.map((variant, index) => `--${index}:${variant.resolvedStyleSettings.get('codeForeground') ?? ''}`.toUpperCase()).join(';');
+}
+
+/** The plain style of each engine's themes (its `styleVariants`), derived once. */
+const plainStyles = new WeakMap<readonly StyleVariant[], string>();
+
+const REGISTRY = Symbol.for('netcourse.renderedTokenStyles');
+type Registry = Map<string, string>;
+
+/**
+ * The token styles rendered by this build process, by class name. Kept on `globalThis`: Astro
+ * loads the plugin twice, for Markdown and in the bundle that renders `<Code>`.
+ */
+export function renderedTokenStyles(): Registry {
+	const holder = globalThis as { [REGISTRY]?: Registry };
+	return (holder[REGISTRY] ??= new Map());
+}
+
+/** Records token styles of a block rendered by an earlier build (see highlight-cache.ts). */
+export function addRenderedTokenStyles(styles: Iterable<string>): void {
+	for (const style of styles) renderedTokenStyles().set(tokenClassName(style), style);
 }
 
 /**
- * Replaces each token's style attribute with its class; returns the page and the styles it used.
- * A token in the code's own colours (`plainStyle`) loses its span: it looks the same, and a
- * quarter fewer elements make a long listing quicker to lay out.
+ * Replaces each token's style attribute in `node` with its class, and unwraps tokens in the
+ * code's own colours (`plainStyle`, compared without case as colours are); returns the styles used.
  */
-export function replaceTokenStyles(html: string, plainStyle?: string): { html: string; styles: Set<string> } {
-	const styles = new Set<string>();
-	const unwrapped = plainStyle === undefined ? html : html.replace(plainTokenSpan(plainStyle), '$1');
-	const replaced = unwrapped.replace(TOKEN_SPAN, (_, style: string) => {
-		styles.add(style);
-		return `<span class="${tokenClassName(style)}">`;
-	});
-	return { html: replaced, styles };
-}
-
-/**
- * The stylesheet that makes classed tokens look exactly as styled ones did: one rule per token
- * style with its variables, plus a copy of each of Expressive Code's colouring rules (inside the
- * same @media and @layer blocks) with its token selector swapped for the class selector.
- */
-export function tokenStylesheet(expressiveCodeCss: string, styles: Iterable<string>): string {
-	const source = postcss.parse(expressiveCodeCss);
-	const out = postcss.root();
-	source.walkRules((rule) => {
-		if (!rule.selector.includes(EC_TOKEN_SELECTOR)) return;
-		const copy = rule.clone({ selector: rule.selector.replaceAll(EC_TOKEN_SELECTOR, TOKEN_CLASS_SELECTOR) });
-		let node: ChildNode = copy;
-		for (let parent = rule.parent; parent && parent.type !== 'root'; parent = parent.parent) {
-			const wrapper = (parent as Container & ChildNode).clone({ nodes: [] });
-			wrapper.append(node);
-			node = wrapper;
+export function classifyTokens(node: Element, plainStyle: string, used = new Set<string>()): Set<string> {
+	const children: ElementContent[] = [];
+	for (const child of node.children) {
+		if (child.type !== 'element') {
+			children.push(child);
+			continue;
 		}
-		out.append(node);
-	});
-	if (out.nodes.length === 0) {
-		throw new Error(`Expressive Code's stylesheet has no rule for "${EC_TOKEN_SELECTOR}": its token markup changed, see src/lib/build/token-classes.ts`);
+		const style = child.properties['style'];
+		const isToken = child.tagName === 'span' && typeof style === 'string' && Object.keys(child.properties).length === 1 && TOKEN_STYLE.test(style);
+		if (isToken && style.toUpperCase() === plainStyle && child.children.every((c) => c.type === 'text')) {
+			children.push(...child.children);
+			continue;
+		}
+		if (isToken) {
+			used.add(style);
+			child.properties = { className: [tokenClassName(style)] };
+		}
+		classifyTokens(child, plainStyle, used);
+		children.push(child);
 	}
-	const tokenRules = [...styles].sort().map((style) => `.${tokenClassName(style)}{${style}}`);
-	return `${out.toString()}\n${tokenRules.join('\n')}\n`;
+	node.children = children;
+	return used;
 }
 
 /**
- * After the build, moves the colours of every highlighted code token from a `style` attribute
- * to a class in one shared stylesheet. A course page has over ten thousand tokens; as inline
- * styles each needed its own style computation (no sharing between equal elements), which
- * made the page take seconds of main thread on a phone. It also keeps those styles out of the
- * Content-Security-Policy. Must run before the policy hashes the pages.
+ * The Expressive Code plugin. It must come after astro-expressive-code's own plugin, which adds
+ * the stylesheet link to a page's first block that the token stylesheet's link goes after.
  */
-export function tokenClasses(): AstroIntegration {
+export function tokenClassesPlugin(): ExpressiveCodePlugin {
 	return {
 		name: 'netcourse:token-classes',
 		hooks: {
-			'astro:build:done': async ({ dir, logger }) => {
-				const root = fileURLToPath(dir);
-				const pages = await builtFiles(dir, /\.html$/);
-				const rewritten: { file: string; html: string; ecLink: RegExpExecArray }[] = [];
-				const allStyles = new Set<string>();
-				let ecCss: string | undefined;
-				let plainStyle: string | undefined;
-				for (const file of pages) {
-					const page = await readFile(file, 'utf8');
-					const ecLink = EC_STYLESHEET_LINK.exec(page);
-					if (page.search(TOKEN_SPAN) === -1) continue;
-					if (!ecLink) throw new Error(`${file}: has code tokens but no link to Expressive Code's stylesheet`);
-					ecCss ??= await readFile(join(root, '_astro', ecLink[2]!), 'utf8');
-					plainStyle ??= plainTokenStyle(ecCss);
-					const { html, styles } = replaceTokenStyles(page, plainStyle);
-					styles.forEach((style) => allStyles.add(style));
-					rewritten.push({ file, html, ecLink });
+			postprocessRenderedLine: ({ renderData, styleVariants }) => {
+				let plainStyle = plainStyles.get(styleVariants);
+				if (plainStyle === undefined) plainStyles.set(styleVariants, (plainStyle = plainTokenStyle(styleVariants)));
+				for (const style of classifyTokens(renderData.lineAst, plainStyle)) {
+					renderedTokenStyles().set(tokenClassName(style), style);
 				}
-				if (rewritten.length === 0 || ecCss === undefined) return;
-				const css = tokenStylesheet(ecCss, allStyles);
-				const cssName = `ec-tokens.${createHash('sha256').update(css).digest('hex').slice(0, 10)}.css`;
-				await writeFile(join(root, '_astro', cssName), css);
-				for (const { file, html, ecLink } of rewritten) {
-					const link = `${ecLink[0]}<link rel="stylesheet" href="${ecLink[1]}${cssName}">`;
-					await writeFile(file, html.replace(ecLink[0], link));
-				}
-				logger.info(`moved ${allStyles.size} code token styles (plain-coloured tokens unwrapped) into _astro/${cssName} on ${rewritten.length} pages`);
+			},
+			postprocessRenderedBlockGroup: ({ renderData }) => {
+				const children = renderData.groupAst.children;
+				const index = children.findIndex((c) => c.type === 'element' && c.tagName === 'link' && EC_STYLESHEET.test(String(c.properties['href'])));
+				if (index === -1) return; // not a page's first block
+				const ecHref = String((children[index] as Element).properties['href']);
+				const href = ecHref.slice(0, ecHref.lastIndexOf('/') + 1) + TOKEN_STYLESHEET;
+				children.splice(index + 1, 0, { type: 'element', tagName: 'link', properties: { rel: ['stylesheet'], href }, children: [] });
 			},
 		},
 	};

@@ -1,9 +1,12 @@
-/** Pages (by their render request) that have shown an example file already. */
-const pagesWithAFile = new WeakSet<Request>();
+/** Pages (by their render request) that have given a block Expressive Code's page assets. */
+const pagesWithAssets = new WeakSet<Request>();
 
-/** True the first time it is asked for a page's request, false after. */
-export function isFirstOnPage(request: Request): boolean {
-	if (pagesWithAFile.has(request)) return false;
-	pagesWithAFile.add(request);
+/**
+ * Claims Expressive Code's page assets (its stylesheet and script) for a block about to be
+ * shown: true for a page's first block, which then carries them, false for every later one.
+ */
+export function claimPageAssets(request: Request): boolean {
+	if (pagesWithAssets.has(request)) return false;
+	pagesWithAssets.add(request);
 	return true;
 }

@@ -1,7 +1,18 @@
 /**
  * Stable ids for single lines of an example file shown on a page, so a link can point at
- * the line where something happens: `#example-tcp-echo-python-server-py-L42`.
+ * the line where something happens: `#example-tcp-echo-python-server-py-L42`. A code block
+ * rendered with the `lineAnchorPrefix` prop gets them from `lineAnchorsPlugin` as Expressive
+ * Code renders it.
  */
+import type { ExpressiveCodePlugin } from '@astrojs/starlight/expressive-code';
+
+declare module '@expressive-code/core' {
+	interface ExpressiveCodeBlockProps {
+		/** Line n of the block gets the id `<lineAnchorPrefix>-L<n>`; without it, lines get no ids. */
+		lineAnchorPrefix?: string;
+	}
+}
+
 export function lineAnchorPrefix(example: string, path: string): string {
 	return `example-${example}-${path.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
 }
@@ -10,10 +21,19 @@ export function lineAnchor(example: string, path: string, line: number): string 
 	return `${lineAnchorPrefix(example, path)}-L${line}`;
 }
 
-/** Gives the n-th rendered Expressive Code line (`<div class="ec-line"`) the id `<prefix>-L<n>`. */
-export function addLineIds(html: string, prefix: string): string {
-	let line = 0;
-	return html.replace(/<div class="ec-line"/g, () => `<div id="${prefix}-L${++line}" class="ec-line"`);
+/** Gives line n (1-based) of a block with a `lineAnchorPrefix` prop the id `<prefix>-L<n>`. */
+export function lineAnchorsPlugin(): ExpressiveCodePlugin {
+	return {
+		name: 'netcourse:line-anchors',
+		hooks: {
+			postprocessRenderedLine: ({ codeBlock, lineIndex, renderData }) => {
+				const prefix = codeBlock.props.lineAnchorPrefix;
+				if (prefix === undefined) return;
+				// The id first, as before this was a hook: the same markup byte for byte.
+				renderData.lineAst.properties = { id: `${prefix}-L${lineIndex + 1}`, ...renderData.lineAst.properties };
+			},
+		},
+	};
 }
 
 /**

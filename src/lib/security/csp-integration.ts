@@ -1,8 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AstroIntegration } from 'astro';
-import { builtFiles } from '../build/built-files.ts';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { pagePolicy, sitePolicy, type PagePolicyInput } from './content-security-policy.ts';
 import { findInlineSources } from './inline-sources.ts';
 import { nginxHeaders } from './nginx-headers.ts';
@@ -12,31 +9,23 @@ const CHARSET_META = /<meta charset="utf-8"\s*\/?>/i;
 const SANDBOX_ELEMENT = '<example-sandbox';
 
 /**
- * After the build, gives every page a `<meta http-equiv="content-security-policy">` made for
- * it (hashes of exactly its own inline code), and writes `_headers` (and `nginx-headers.conf`) with one policy for the
- * whole site for hosts that read it (Netlify, Cloudflare Pages). The hashes can only be
- * known once Starlight and Expressive Code have written the final HTML, hence after the build.
+ * Each page gets a `<meta http-equiv="content-security-policy">` made for it (hashes of exactly
+ * its own inline code), and the site gets `_headers` (and `nginx-headers.conf`) with one policy
+ * for the whole site for hosts that read it (Netlify, Cloudflare Pages). Run on the finished
+ * pages (src/lib/build/finish-built-site.ts): the hashes can only be known once Starlight and
+ * Expressive Code have written the final HTML. Astro's own `security.csp` cannot serve: it does
+ * not hash `is:inline` scripts nor Expressive Code's `style` attributes.
  */
-export function contentSecurityPolicy(): AstroIntegration {
-	return {
-		name: 'netcourse:content-security-policy',
-		hooks: {
-			'astro:build:done': async ({ dir, logger }) => {
-				const root = fileURLToPath(dir);
-				const pages: PagePolicyInput[] = [];
-				for (const file of await builtFiles(dir, /\.html$/)) {
-					const html = await readFile(file, 'utf8');
-					const input: PagePolicyInput = { inline: findInlineSources(html), embedsSandbox: html.includes(SANDBOX_ELEMENT) };
-					await writeFile(file, withPolicyMeta(html, pagePolicy(input), relative(root, file)));
-					pages.push(input);
-				}
-				const policy = sitePolicy(pages);
-				await writeFile(join(root, '_headers'), headersFile(policy));
-				await writeFile(join(root, 'nginx-headers.conf'), nginxHeaders(policy));
-				logger.info(`added a Content-Security-Policy to ${pages.length} pages and wrote _headers and nginx-headers.conf`);
-			},
-		},
-	};
+export function withPagePolicy(html: string, fileName: string): { html: string; input: PagePolicyInput } {
+	const input: PagePolicyInput = { inline: findInlineSources(html), embedsSandbox: html.includes(SANDBOX_ELEMENT) };
+	return { html: withPolicyMeta(html, pagePolicy(input), fileName), input };
+}
+
+/** Writes the site-wide policy of these pages as `_headers` and `nginx-headers.conf` into `root`. */
+export async function writeSitePolicy(root: string, pages: PagePolicyInput[]): Promise<void> {
+	const policy = sitePolicy(pages);
+	await writeFile(join(root, '_headers'), headersFile(policy));
+	await writeFile(join(root, 'nginx-headers.conf'), nginxHeaders(policy));
 }
 
 /** Puts the policy right after `<meta charset>`, so it governs every script and style that follows. */
