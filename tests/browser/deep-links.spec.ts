@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { builds, siteUrl } from '../support/builds.ts';
+
+/**
+ * Every address an instructor can paste into a syllabus lands on its target: opened fresh, at
+ * phone and desktop width, the target's top is where the browser puts an anchor (just under the
+ * header, at the page's `scroll-padding-top`), or the page is scrolled as far as it goes. And in
+ * the page, clicking "On this page" and going back land the same way.
+ */
+
+/** The addresses of the instructors' link table, with an anchor, grouped by page. */
+function linkTableAnchors(): Map<string, string[]> {
+	const html = readFileSync(join(builds.root.dir, 'instructors', 'index.html'), 'utf8');
+	const byPage = new Map<string, string[]>();
+	for (const [, address] of html.matchAll(/data-address="([^"]*#[^"]+)"/g)) {
+		const [path, hash] = address!.split('#') as [string, string];
+		byPage.set(path, [...(byPage.get(path) ?? []), hash]);
+	}
+	return byPage;
+}
+
+const WIDTHS = [390, 1280];
+/** How far from the right place a target may be, in CSS px (rounding and sub-pixel layout). */
+const TOLERANCE = 4;
+
+/** Where the target of `hash` is, against where it should be; empty if it landed right. */
+async function landing(page: Page, hash: string): Promise<string> {
+	await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+	return page.evaluate(
+		([id, tolerance]) => {
+			const target = document.getElementById(decodeURIComponent(id));
+			if (!target) return `#${id}: no such element`;
+			const expected = parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop) || 0;
+			const top = target.getBoundingClientRect().top;
+			const atEnd = scrollY >= document.documentElement.scrollHeight - innerHeight - 1;
+			if (Math.abs(top - expected) <= tolerance || (atEnd && top >= expected - tolerance && top < innerHeight)) return '';
+			return `#${id}: its top is at ${Math.round(top)} px, not ${Math.round(expected)} px${atEnd ? ' (page scrolled to its end)' : ''}`;
+		},
+		[hash, TOLERANCE] as const
+	);
+}
+
+for (const [path, hashes] of linkTableAnchors()) {
+	for (const width of WIDTHS) {
+		test(`${path}: each of its ${hashes.length} addresses in the link table lands on its target at ${width} px`, async ({ page }) => {
+			test.setTimeout(60_000 + hashes.length * 3_000);
+			await page.setViewportSize({ width, height: 800 });
+			const missed: string[] = [];
+			for (const hash of hashes) {
+				await page.goto('about:blank');
+				await page.goto(siteUrl(`${path}#${hash}`), { waitUntil: 'load' });
+				const problem = await landing(page, hash);
+				if (problem) missed.push(problem);
+			}
+			expect(missed).toEqual([]);
+		});
+	}
+}
+
+for (const path of ['/course/socket-functions/', '/examples/tcp-echo/']) {
+	for (const width of WIDTHS) {
+		test(`${path} at ${width} px: "On this page" and the back button land on their sections`, async ({ page }) => {
+			await page.setViewportSize({ width, height: 800 });
+			await page.goto(siteUrl(path));
+			const toc = page.locator(width >= 1152 ? 'starlight-toc' : 'mobile-starlight-toc');
+			const hashes = (await toc.locator('a[href^="#"]').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).hash.slice(1)))).filter(
+				(hash) => hash !== '_top'
+			);
+			// The last section and one from the middle, then back to the first one clicked.
+			const [first, second] = [hashes[Math.floor(hashes.length / 2)]!, hashes.at(-1)!];
+			for (const hash of [first, second]) {
+				if (width < 1152) await toc.locator('summary').click();
+				await toc.locator(`a[href="#${hash}"]`).click();
+				await expect(page).toHaveURL(new RegExp(`#${hash}$`));
+				expect(await landing(page, hash)).toBe('');
+			}
+			await page.goBack();
+			await expect(page).toHaveURL(new RegExp(`#${first}$`));
+			expect(await landing(page, first)).toBe('');
+		});
+	}
+}
