@@ -13,7 +13,9 @@ const tokenClasses = process.env.NODE_ENV === 'production' ? [tokenClassesPlugin
 export default defineEcConfig({
 	// Wrapped code never scrolls sideways on a phone, so there is nothing to reach by keyboard
 	// and no unlabelled scroll region per code block (axe: landmark-unique).
-	defaultProps: { wrap: true },
+	// A wrapped line goes on two columns further in than it started (plus its own indentation),
+	// so its continuation never lines up like a statement of its own (course.css marks it too).
+	defaultProps: { wrap: true, hangingIndent: 2 },
 	// Shiki's WebAssembly (Oniguruma) engine: the same highlighting as its JavaScript
 	// RegExp engine for our languages, and now that example code is highlighted once and
 	// cached, the faster one (rebuilds 8.2-9.0 s against 9.4-10.3 s, cold 11.8 s against
