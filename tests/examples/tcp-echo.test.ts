@@ -9,6 +9,7 @@ import { assertStartPrints } from './support/npm-start.ts';
 import { randomBytes, seededRandom } from './support/random.ts';
 import { splitRandomly, tcpExchange, vanishMidMessage } from './support/tcp-client.ts';
 import { twins } from './support/twins.ts';
+import { findPython } from '../../src/lib/examples/python.ts';
 
 const run = promisify(execFile);
 const MAX_LINE = 1024 * 1024;
@@ -124,4 +125,32 @@ describe('tcp-echo interop: each client against the other language’s server', 
 			});
 		}
 	}
+});
+
+describe('the short echo pair of the socket functions page: python/echo_server.py and python/echo_client.py', () => {
+	it('each client run gets its line back and the server serves the next one, on loopback', async () => {
+		const python = findPython();
+		// The pair prints with print(); unbuffered, the server's lines reach us as it prints them.
+		const server = await startExampleServer('tcp-echo', 'python/echo_server.py', [], {
+			command: python,
+			portArgs: ['0'],
+			env: { ...process.env, PYTHONUNBUFFERED: '1' },
+		});
+		try {
+			for (let client = 1; client <= 2; client++) {
+				const { stdout } = await run(python, ['python/echo_client.py', String(server.port)], {
+					cwd: join(examplesDir, 'tcp-echo'),
+					timeout: 20_000,
+				});
+				const localPort = /^my end: \('127\.0\.0\.1', (\d+)\)$/m.exec(stdout)?.[1];
+				assert.ok(localPort, `client ${client} prints its own end:\n${stdout}`);
+				assert.match(stdout, /^reply: Hello, server!\n$/m, `client ${client} gets its line back`);
+				await server.waitFor(new RegExp(`^connected: \\('127\\.0\\.0\\.1', ${localPort}\\)$`), { from: 0 });
+				await server.waitFor(new RegExp(`^closed: \\('127\\.0\\.0\\.1', ${localPort}\\)$`), { from: 0 });
+			}
+			assert.ok(server.alive(), 'the server keeps running after its clients have gone');
+		} finally {
+			await server.stop();
+		}
+	});
 });
