@@ -80,6 +80,7 @@ test.describe('with JavaScript turned off', () => {
 });
 
 test('every “Try this” item that names a Node.js program or command also gives its Python form', async ({ page }) => {
+	test.setTimeout(120_000); // one example page after another
 	const nodeForm = /\bnode\b|\.js\b/;
 	const pythonForm = /\bpython3?\b|\.py\b/;
 	expect(exampleNames.length).toBeGreaterThan(0);
