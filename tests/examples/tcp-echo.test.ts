@@ -3,13 +3,13 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { findPython } from '../../src/lib/examples/python.ts';
 import { examplesDir, startExampleServer, type ExampleServer } from './support/example-process.ts';
 import { watchMemory } from './support/memory.ts';
 import { assertStartPrints } from './support/npm-start.ts';
 import { randomBytes, seededRandom } from './support/random.ts';
 import { splitRandomly, tcpExchange, vanishMidMessage } from './support/tcp-client.ts';
 import { twins } from './support/twins.ts';
-import { findPython } from '../../src/lib/examples/python.ts';
 
 const run = promisify(execFile);
 const MAX_LINE = 1024 * 1024;
