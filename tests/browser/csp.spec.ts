@@ -18,8 +18,8 @@ for (const build of ['root', 'subpath'] as BuildName[]) {
 
 				// Everything a reader does without asking for a sandbox: themes, language tabs, search.
 				await page.locator('starlight-theme-select select').first().selectOption('light');
-				const python = page.getByRole('tab', { name: 'Python' }).first();
-				if (await python.count()) await python.click();
+				const node = page.getByRole('tab', { name: 'Node.js' }).first();
+				if (await node.count()) await node.click();
 				await page.getByRole('button', { name: 'Search' }).click();
 				await page.getByRole('dialog').getByRole('textbox', { name: 'Search' }).fill('socket');
 				await expect(page.locator('#starlight__search .pagefind-ui__result-link').first()).toBeVisible({ timeout: 15_000 });

@@ -101,16 +101,16 @@ test.describe('with JavaScript turned off', () => {
 		// Both twins are shown without JavaScript, each with links to its files on the example's page.
 		const fileLinks = example.locator('.example-file-links a[href*="#"]');
 		expect(await fileLinks.evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual([
-			'/examples/tcp-echo/#example-tcp-echo-server-js',
-			'/examples/tcp-echo/#example-tcp-echo-client-js',
-			'/examples/tcp-echo/#example-tcp-echo-start-js',
 			'/examples/tcp-echo/#example-tcp-echo-python-server-py',
 			'/examples/tcp-echo/#example-tcp-echo-python-client-py',
 			'/examples/tcp-echo/#example-tcp-echo-python-start-py',
+			'/examples/tcp-echo/#example-tcp-echo-server-js',
+			'/examples/tcp-echo/#example-tcp-echo-client-js',
+			'/examples/tcp-echo/#example-tcp-echo-start-js',
 		]);
 
 		await fileLinks.first().click();
-		await expect(page).toHaveURL(siteUrl('/examples/tcp-echo/#example-tcp-echo-server-js'));
+		await expect(page).toHaveURL(siteUrl('/examples/tcp-echo/#example-tcp-echo-python-server-py'));
 		for (const file of ['server.js', 'client.js', 'python/server.py', 'python/client.py']) {
 			const source = readFileSync(join(examplesDir, 'tcp-echo', file), 'utf8');
 			const block = page.locator(`#${lineAnchorPrefix('tcp-echo', file)} .expressive-code`);

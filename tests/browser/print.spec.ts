@@ -93,7 +93,7 @@ test.describe(`printing ${PAGE}`, () => {
 			}
 		});
 
-		await test.step('prints both twins, Node.js and Python, each under its heading', async () => {
+		await test.step('prints both twins, Python first, then Node.js, each under its heading', async () => {
 			// On screen the tabs show one language; in print, both.
 			await page.emulateMedia({ media: 'screen' });
 			const onScreen = await shown(page, ['language-tabs > [data-twin="node"]', 'language-tabs > [data-twin="python"]']);
@@ -113,8 +113,8 @@ test.describe(`printing ${PAGE}`, () => {
 			expect(twins.length).toBeGreaterThan(0);
 			for (const panels of twins) {
 				expect(panels.map(({ twin, shown, heading }) => ({ twin, shown, heading }))).toEqual([
-					{ twin: 'node', shown: true, heading: 'Node.js' },
 					{ twin: 'python', shown: true, heading: 'Python' },
+					{ twin: 'node', shown: true, heading: 'Node.js' },
 				]);
 			}
 			// Every example prints its recorded output in both languages.

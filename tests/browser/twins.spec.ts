@@ -1,68 +1,102 @@
 import { expect, test } from '@playwright/test';
 import { siteUrl } from '../support/builds.ts';
 import { axeViolations } from '../support/axe.ts';
+import { exampleNames } from '../support/examples.ts';
 
 const PAGE = '/course/socket-functions/';
 const example = (page: import('@playwright/test').Page, name: string) =>
 	page.locator('section.example', { has: page.locator(`#example-${name}`) });
 
-test('each example shows Node.js and Python as tabs; the choice applies to all examples and is remembered on other pages', async ({ page }) => {
+test('each example shows Python then Node.js as tabs, Python on a first visit; a chosen Node.js applies to all examples and is remembered on other pages', async ({ page }) => {
 	await page.goto(siteUrl(PAGE));
 	const echo = example(page, 'tcp-echo');
 	const tabs = echo.getByRole('tab');
-	await expect(tabs).toHaveText(['Node.js', 'Python']);
-	await expect(echo.getByRole('tab', { name: 'Node.js' })).toHaveAttribute('aria-selected', 'true');
-	await expect(echo.getByRole('tabpanel')).toHaveCount(1);
-	await expect(echo.getByRole('tabpanel').getByRole('link', { name: 'server.js', exact: true })).toBeVisible();
-
-	await echo.getByRole('tab', { name: 'Python' }).click();
+	await expect(tabs).toHaveText(['Python', 'Node.js']);
 	await expect(echo.getByRole('tab', { name: 'Python' })).toHaveAttribute('aria-selected', 'true');
+	await expect(echo.getByRole('tabpanel')).toHaveCount(1);
 	await expect(echo.getByRole('tabpanel').getByRole('link', { name: 'python/server.py' })).toBeVisible();
 	await expect(echo.getByRole('tabpanel').locator('.recorded-output')).toContainText('python3 python/start.py');
-	// Every other example on the page follows, and the Node.js twin is out of sight.
-	await expect(example(page, 'failures').getByRole('tab', { name: 'Python' })).toHaveAttribute('aria-selected', 'true');
-	await expect(echo.getByRole('link', { name: 'server.js', exact: true })).toBeHidden();
-	await expect(echo.getByText('npm start: recorded output')).toBeHidden();
+
+	await echo.getByRole('tab', { name: 'Node.js' }).click();
+	await expect(echo.getByRole('tab', { name: 'Node.js' })).toHaveAttribute('aria-selected', 'true');
+	await expect(echo.getByRole('tabpanel').getByRole('link', { name: 'server.js', exact: true })).toBeVisible();
+	// Every other example on the page follows, and the Python twin is out of sight.
+	await expect(example(page, 'failures').getByRole('tab', { name: 'Node.js' })).toHaveAttribute('aria-selected', 'true');
+	await expect(echo.getByRole('link', { name: 'python/server.py' })).toBeHidden();
+	await expect(echo.getByText('python3 python/start.py: recorded output')).toBeHidden();
 
 	await page.goto(siteUrl('/course/sockets/'));
-	await expect(example(page, 'udp-echo').getByRole('tab', { name: 'Python' })).toHaveAttribute('aria-selected', 'true');
-	await expect(example(page, 'udp-echo').getByRole('tabpanel')).toContainText('python/server.py');
+	await expect(example(page, 'udp-echo').getByRole('tab', { name: 'Node.js' })).toHaveAttribute('aria-selected', 'true');
+	await expect(example(page, 'udp-echo').getByRole('tabpanel').getByRole('link', { name: 'server.js', exact: true })).toBeVisible();
 	expect(await axeViolations(page, 'section.example')).toEqual([]);
+});
+
+test('an example’s own page shows the Python tab first and selected on a first visit', async ({ page }) => {
+	await page.goto(siteUrl('/examples/tcp-echo/'));
+	const tabs = page.locator('language-tabs').getByRole('tab');
+	await expect(tabs).toHaveText(['Python', 'Node.js']);
+	await expect(tabs.first()).toHaveAttribute('aria-selected', 'true');
+	await expect(page.getByRole('tabpanel').locator('.example-file').first()).toHaveAttribute('id', 'example-tcp-echo-python-server-py');
 });
 
 test('the language tabs work from the keyboard (arrow keys, Home, End)', async ({ page }) => {
 	await page.goto(siteUrl(PAGE));
 	const echo = example(page, 'tcp-echo');
-	const node = echo.getByRole('tab', { name: 'Node.js' });
 	const python = echo.getByRole('tab', { name: 'Python' });
-	await node.focus();
+	const node = echo.getByRole('tab', { name: 'Node.js' });
+	await python.focus();
 	await page.keyboard.press('ArrowRight');
-	await expect(python).toBeFocused();
-	await expect(python).toHaveAttribute('aria-selected', 'true');
-	await page.keyboard.press('ArrowRight'); // wraps around
 	await expect(node).toBeFocused();
-	await page.keyboard.press('End');
-	await expect(python).toHaveAttribute('aria-selected', 'true');
-	await page.keyboard.press('Home');
 	await expect(node).toHaveAttribute('aria-selected', 'true');
+	await page.keyboard.press('ArrowRight'); // wraps around
+	await expect(python).toBeFocused();
+	await page.keyboard.press('End');
+	await expect(node).toHaveAttribute('aria-selected', 'true');
+	await page.keyboard.press('Home');
+	await expect(python).toHaveAttribute('aria-selected', 'true');
 	// Only the selected tab is in the Tab order; Tab moves on into the panel.
-	await expect(python).toHaveAttribute('tabindex', '-1');
+	await expect(node).toHaveAttribute('tabindex', '-1');
 	await page.keyboard.press('Tab');
 	await expect(echo.getByRole('tabpanel')).toBeFocused();
 });
 
 test.describe('with JavaScript turned off', () => {
 	test.use({ javaScriptEnabled: false });
-	test('both languages are shown, one after the other, each under its own heading', async ({ page }) => {
+	test('both languages are shown, one after the other, each under its own heading, Python first', async ({ page }) => {
+		for (const [path, name] of [[PAGE, 'tcp-echo'], ['/examples/tcp-echo/', 'tcp-echo']] as const) {
+			await page.goto(siteUrl(path));
+			const echo = example(page, name);
+			await expect(echo.getByRole('tab')).toHaveCount(0);
+			await expect(echo.locator('.twin-heading')).toHaveText(['Python', 'Node.js']);
+			await expect(echo.getByRole('heading', { name: 'Python' })).toBeVisible();
+			await expect(echo.getByRole('heading', { name: 'Node.js' })).toBeVisible();
+			await expect(echo.locator('.recorded-output')).toHaveCount(2);
+			await expect(echo.locator('.recorded-output').first()).toContainText('python3 python/start.py');
+		}
 		await page.goto(siteUrl(PAGE));
-		const echo = example(page, 'tcp-echo');
-		await expect(echo.getByRole('tab')).toHaveCount(0);
-		await expect(echo.getByRole('heading', { name: 'Node.js' })).toBeVisible();
-		await expect(echo.getByRole('heading', { name: 'Python' })).toBeVisible();
-		await expect(echo.getByRole('link', { name: 'server.js', exact: true })).toBeVisible();
-		await expect(echo.getByRole('link', { name: 'python/server.py' })).toBeVisible();
-		await expect(echo.locator('.recorded-output')).toHaveCount(2);
+		await expect(example(page, 'tcp-echo').getByRole('link', { name: 'python/server.py' })).toBeVisible();
+		await expect(example(page, 'tcp-echo').getByRole('link', { name: 'server.js', exact: true })).toBeVisible();
 	});
+});
+
+test('every “Try this” item that names a Node.js program or command also gives its Python form', async ({ page }) => {
+	test.setTimeout(120_000); // one example page after another
+	const nodeForm = /\bnode\b|\.js\b/;
+	const pythonForm = /\bpython3?\b|\.py\b/;
+	expect(exampleNames.length).toBeGreaterThan(0);
+	for (const name of exampleNames) {
+		await page.goto(siteUrl(`/examples/${name}/`));
+		const items = await page.locator('.example-notes').evaluate((notes) => {
+			const heading = [...notes.querySelectorAll('h2, h3, h4, h5, h6')].find((h) => h.textContent?.trim() === 'Try this');
+			const list = heading?.nextElementSibling;
+			return list?.tagName === 'UL' ? [...list.children].map((li) => ({ text: li.textContent ?? '', code: [...li.querySelectorAll('code')].map((c) => c.textContent).join(' ') })) : null;
+		});
+		expect(items, `/examples/${name}/ has a “Try this” list`).not.toBeNull();
+		expect(items!.length, `/examples/${name}/: things to try`).toBeGreaterThan(0);
+		for (const item of items!) {
+			if (nodeForm.test(item.code)) expect(item.code, `/examples/${name}/: “${item.text}” names its Python form too`).toMatch(pythonForm);
+		}
+	}
 });
 
 /** What the linked line must contain, per row of the socket functions table: [Python, Node]. */

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { findPython } from '../../src/lib/examples/python.ts';
 import { examplesDir, startExampleServer, type ExampleServer } from './support/example-process.ts';
 import { watchMemory } from './support/memory.ts';
 import { assertStartPrints } from './support/npm-start.ts';
@@ -124,4 +125,32 @@ describe('tcp-echo interop: each client against the other language’s server', 
 			});
 		}
 	}
+});
+
+describe('the short echo pair of the socket functions page: python/echo_server.py and python/echo_client.py', () => {
+	it('each client run gets its line back and the server serves the next one, on loopback', async () => {
+		const python = findPython();
+		// The pair prints with print(); unbuffered, the server's lines reach us as it prints them.
+		const server = await startExampleServer('tcp-echo', 'python/echo_server.py', [], {
+			command: python,
+			portArgs: ['0'],
+			env: { ...process.env, PYTHONUNBUFFERED: '1' },
+		});
+		try {
+			for (let client = 1; client <= 2; client++) {
+				const { stdout } = await run(python, ['python/echo_client.py', String(server.port)], {
+					cwd: join(examplesDir, 'tcp-echo'),
+					timeout: 20_000,
+				});
+				const localPort = /^my end: \('127\.0\.0\.1', (\d+)\)$/m.exec(stdout)?.[1];
+				assert.ok(localPort, `client ${client} prints its own end:\n${stdout}`);
+				assert.match(stdout, /^reply: Hello, server!\n$/m, `client ${client} gets its line back`);
+				await server.waitFor(new RegExp(`^connected: \\('127\\.0\\.0\\.1', ${localPort}\\)$`), { from: 0 });
+				await server.waitFor(new RegExp(`^closed: \\('127\\.0\\.0\\.1', ${localPort}\\)$`), { from: 0 });
+			}
+			assert.ok(server.alive(), 'the server keeps running after its clients have gone');
+		} finally {
+			await server.stop();
+		}
+	});
 });

@@ -2,6 +2,7 @@
  * Every example's zip, as the build serves it (`/examples/<name>.zip`), holds exactly its
  * folder, and runs as downloaded: unzipped into an empty folder, `npm start` and
  * `python3 python/start.py` exit 0 and print the labelled lines of the recorded run.
+ * The short echo pair the socket functions page shows is in tcp-echo.zip, the very same code.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -10,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
+import type { Element } from 'domhandler';
 import { strFromU8, unzipSync } from 'fflate';
+import { DomUtils, parseDocument } from 'htmlparser2';
 import { builds } from '../support/builds.ts';
 import { exampleFiles, exampleNames, examplesDir } from '../support/examples.ts';
 import { startCommand } from '../examples/support/twins.ts';
@@ -18,6 +21,35 @@ import { startCommand } from '../examples/support/twins.ts';
 const run = promisify(execFile);
 const workDir = mkdtempSync(join(tmpdir(), 'example-zips-'));
 after(() => rmSync(workDir, { recursive: true, force: true }));
+
+function unzipped(name: string): Record<string, string> {
+	const entries = unzipSync(new Uint8Array(readFileSync(join(builds.root.dir, 'examples', `${name}.zip`))));
+	return Object.fromEntries(Object.entries(entries).map(([path, bytes]) => [path, strFromU8(bytes)]));
+}
+
+/** The code of each titled code block of a built page, title → code, one `\n` after each line. */
+function codeBlocks(page: string): Map<string, string> {
+	const document = parseDocument(readFileSync(join(builds.root.dir, page, 'index.html'), 'utf8'));
+	const hasClass = (name: string) => (element: Element) => (element.attribs['class'] ?? '').split(' ').includes(name);
+	const blocks = new Map<string, string>();
+	for (const figure of DomUtils.findAll(hasClass('frame'), document.children)) {
+		const title = DomUtils.findOne(hasClass('title'), figure.children);
+		if (!title) continue;
+		const lines = DomUtils.findAll(hasClass('ec-line'), figure.children).map((line) => DomUtils.textContent(line).replace(/\n$/, ''));
+		blocks.set(DomUtils.textContent(title), lines.map((line) => `${line}\n`).join(''));
+	}
+	return blocks;
+}
+
+test('the echo pair on the socket functions page is the one in tcp-echo.zip, python/echo_server.py and python/echo_client.py', () => {
+	const files = unzipped('tcp-echo');
+	const shown = codeBlocks('course/socket-functions');
+	for (const file of ['echo_server.py', 'echo_client.py']) {
+		const zipped = files[`tcp-echo/python/${file}`];
+		assert.ok(zipped, `tcp-echo.zip holds python/${file}`);
+		assert.equal(shown.get(file), zipped, `the socket functions page shows ${file} exactly as tcp-echo.zip holds it`);
+	}
+});
 
 /** The labels ("server", "client") of the recorded output lines: a run must print the same kinds of line. */
 function recordedLabels(name: string, language: 'node' | 'python'): string[] {
@@ -29,9 +61,7 @@ function recordedLabels(name: string, language: 'node' | 'python'): string[] {
 
 for (const name of exampleNames) {
 	test(`${name}.zip holds the example folder and runs as downloaded, in Node.js and in Python`, async () => {
-		const zip = readFileSync(join(builds.root.dir, 'examples', `${name}.zip`));
-		const entries = unzipSync(new Uint8Array(zip));
-		const files = Object.fromEntries(Object.entries(entries).map(([path, bytes]) => [path, strFromU8(bytes)]));
+		const files = unzipped(name);
 		assert.ok(Object.keys(files).every((path) => path.startsWith(`${name}/`)), `everything in ${name}.zip is inside the folder ${name}/`);
 		assert.deepEqual(
 			Object.fromEntries(Object.entries(files).map(([path, content]) => [path.slice(name.length + 1), content])),

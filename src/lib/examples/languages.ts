@@ -1,7 +1,11 @@
 /** The two languages every example is written in: Node.js (runs in the sandbox) and Python. */
 export type Language = 'node' | 'python';
 
-export const LANGUAGES: readonly Language[] = ['node', 'python'];
+/**
+ * In the order the twins are shown: tabs, both twins one after the other without JavaScript,
+ * print. Python comes first, and is the tab a first visit shows: this is a Python course.
+ */
+export const LANGUAGES: readonly [Language, ...Language[]] = ['python', 'node'];
 
 export interface LanguageInfo {
 	label: string;

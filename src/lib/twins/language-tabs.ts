@@ -1,7 +1,7 @@
-import { LANGUAGE_STORAGE_KEY, LANGUAGE_CHANGE_EVENT } from './language-choice.ts';
+import { DEFAULT_LANGUAGE, LANGUAGE_STORAGE_KEY, LANGUAGE_CHANGE_EVENT } from './language-choice.ts';
 
 /**
- * `<language-tabs>`: turns an example's Node.js and Python sections, which are both shown
+ * `<language-tabs>`: turns an example's Python and Node.js sections, which are both shown
  * without JavaScript, into keyboard-accessible tabs (WAI-ARIA tabs pattern, automatic
  * activation). The choice is remembered across pages and applies to every example at once.
  */
@@ -70,9 +70,9 @@ class LanguageTabs extends HTMLElement {
 
 function storedLanguage(): string {
 	try {
-		return localStorage.getItem(LANGUAGE_STORAGE_KEY) ?? 'node';
+		return localStorage.getItem(LANGUAGE_STORAGE_KEY) ?? DEFAULT_LANGUAGE;
 	} catch {
-		return 'node';
+		return DEFAULT_LANGUAGE;
 	}
 }
 

@@ -32,17 +32,23 @@ export interface ExampleServer {
 
 /**
  * Starts `node examples/<example>/<file> --port 0 ...args` (or another `command`, such as a
- * Python interpreter) as its own process, with stdin open, and resolves once it prints
- * "listening on HOST:PORT".
+ * Python interpreter, and other `portArgs` for a program that takes its port otherwise) as
+ * its own process, with stdin open, and resolves once it prints "listening on HOST:PORT".
  */
 export function startExampleServer(
 	example: string,
 	file = 'server.js',
 	args: string[] = [],
-	{ command = process.execPath, timeoutMs = 10_000 }: { command?: string; timeoutMs?: number } = {}
+	{
+		command = process.execPath,
+		timeoutMs = 10_000,
+		portArgs = ['--port', '0'],
+		env = process.env,
+	}: { command?: string; timeoutMs?: number; portArgs?: string[]; env?: NodeJS.ProcessEnv } = {}
 ): Promise<ExampleServer> {
-	const child = spawn(command, [file, '--port', '0', ...args], {
+	const child = spawn(command, [file, ...portArgs, ...args], {
 		cwd: join(examplesDir, example),
+		env,
 		stdio: ['pipe', 'pipe', 'pipe'],
 	});
 	const output: string[] = [];
