@@ -13,7 +13,12 @@ test('a Copy button in the link table copies its address and says so', async ({ 
 	await expect(button).toBeVisible();
 	await button.focus();
 	await page.keyboard.press('Enter');
+	// Announced in the live region, and shown beside the button (once: screen readers hear the region).
 	await expect(page.getByRole('status')).toHaveText(`Copied ${address}`);
+	await expect(row.locator('.copied-mark')).toHaveText('Copied');
+	await expect(row.locator('.copied-mark')).toBeVisible();
+	await expect(row.locator('.copied-mark')).toHaveAttribute('aria-hidden', 'true');
+	await expect(button).toBeFocused();
 	expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(address);
 });
 
