@@ -1,13 +1,9 @@
 /**
  * Shows the link table's Copy buttons (hidden without JavaScript, where the addresses stay
  * plain text to select) and copies an address on click. The result is announced in the
- * table's live region (`.copy-status`, role=status), and a copied address gets a visible
- * "Copied" beside its button for a few seconds (hidden from screen readers, who hear the
- * announcement).
+ * table's live region (`.copy-status`, role=status), and the address copied last has a
+ * visible "Copied" beside its button (hidden from screen readers, who hear the announcement).
  */
-
-/** How long the visible "Copied" stays beside a button. */
-const COPIED_MARK_MS = 4_000;
 
 export function enableCopyButtons(root: ParentNode): void {
 	const status = root.querySelector<HTMLElement>('.copy-status');
@@ -33,5 +29,4 @@ function showCopied(button: HTMLButtonElement): void {
 	mark.setAttribute('aria-hidden', 'true');
 	mark.textContent = 'Copied';
 	button.after(mark);
-	window.setTimeout(() => mark.remove(), COPIED_MARK_MS);
 }
