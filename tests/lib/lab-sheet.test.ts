@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { keyLines, tryThisHtml } from '../../src/lib/examples/lab-sheet.ts';
+import { keyLines, labSheetDocumentTitle, tryThisHtml } from '../../src/lib/examples/lab-sheet.ts';
 
 const examplesDir = join(import.meta.dirname, '../../examples');
 
@@ -64,4 +64,14 @@ test('the "Try this" section is taken from the README notes without its heading,
 	const notesHtml = '<h2 id="a">Run it</h2><p>run</p><h2 id="b">Try this</h2><ul><li>one</li></ul><h3>More</h3><p>more</p><h2 id="c">Later</h2><p>no</p>';
 	assert.equal(tryThisHtml({ name: 'x', notesHtml }), '<ul><li>one</li></ul><h3>More</h3><p>more</p>');
 	assert.throws(() => tryThisHtml({ name: 'x', notesHtml: '<h2>Run it</h2>' }), /examples\/x\/README\.md: no "## Try this"/);
+});
+
+test('a lab sheet\'s <title> is never longer than 70 characters, and keeps the site\'s name when it fits', () => {
+	assert.equal(labSheetDocumentTitle('TCP echo', 'Network Programming'), 'Lab sheet: TCP echo | Network Programming');
+	const long = 'When the network fails: refused, in use, timeout, reset, half-close'; // 67 characters
+	for (const title of [long, `${long} and more`, 'x'.repeat(80)]) {
+		const documentTitle = labSheetDocumentTitle(title, 'Network Programming');
+		assert.ok(documentTitle.length <= 70, `${documentTitle} (${documentTitle.length})`);
+		assert.match(documentTitle, /lab/i);
+	}
 });

@@ -23,12 +23,16 @@ export const labSheetTitle = (exampleTitle: string) => `Lab sheet: ${exampleTitl
 
 /**
  * The `<title>`: search results cut titles after about 70 characters, so a long one goes without
- * the site's name, then without "Lab sheet: " (the page's h1 still says it).
+ * the site's name, then says "(lab)" after the example's title, shortened if it must be (the
+ * page's h1 still says all of it).
  */
 export function labSheetDocumentTitle(exampleTitle: string, siteTitle: string): string {
 	const candidates = [`${labSheetTitle(exampleTitle)} | ${siteTitle}`, labSheetTitle(exampleTitle), `${exampleTitle} (lab)`];
-	return candidates.find((title) => title.length <= 70) ?? candidates.at(-1)!;
+	return candidates.find((title) => title.length <= MAX_TITLE) ?? `${exampleTitle.slice(0, MAX_TITLE - ' (lab)'.length - 1).trimEnd()}… (lab)`;
 }
+
+/** html-validate's long-title limit, about where search results cut a title. */
+const MAX_TITLE = 70;
 
 /** The h2 sections of a lab sheet, in order. */
 export const LAB_SHEET_HEADINGS = {
