@@ -21,6 +21,9 @@ export const labSheetPath = (name: string) => `${examplePagePath(name)}lab/`;
 
 export const labSheetTitle = (exampleTitle: string) => `Lab sheet: ${exampleTitle}`;
 
+/** html-validate's long-title limit, about where search results cut a title. */
+const MAX_TITLE = 70;
+
 /**
  * The `<title>`: search results cut titles after about 70 characters, so a long one goes without
  * the site's name, then says "(lab)" after the example's title, shortened if it must be (the
@@ -30,9 +33,6 @@ export function labSheetDocumentTitle(exampleTitle: string, siteTitle: string): 
 	const candidates = [`${labSheetTitle(exampleTitle)} | ${siteTitle}`, labSheetTitle(exampleTitle), `${exampleTitle} (lab)`];
 	return candidates.find((title) => title.length <= MAX_TITLE) ?? `${exampleTitle.slice(0, MAX_TITLE - ' (lab)'.length - 1).trimEnd()}… (lab)`;
 }
-
-/** html-validate's long-title limit, about where search results cut a title. */
-const MAX_TITLE = 70;
 
 /** The h2 sections of a lab sheet, in order. */
 export const LAB_SHEET_HEADINGS = {
