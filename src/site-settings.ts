@@ -45,3 +45,12 @@ export function siteSettings(env: Record<string, string | undefined>): SiteSetti
 		editBaseUrl: env.EDIT_BASE_URL?.trim() || DEFAULT_EDIT_BASE_URL,
 	};
 }
+
+/**
+ * Where the site's sources can be read, from the edit link's base: GitHub's (and GitLab's)
+ * `…/edit/<branch>/` becomes `…/tree/<branch>/`, the repository's files on that branch. A base
+ * of another form is returned as it is: it still leads to the sources.
+ */
+export function sourcesUrl(editBaseUrl: string): string {
+	return editBaseUrl.replace(/\/edit\/([^/]+\/?)$/, '/tree/$1');
+}

@@ -73,18 +73,38 @@ test('Open on StackBlitz opens a new tab with the same project', async ({ page, 
 	expect(postedFiles(formFields(posts[0]!))).toEqual(exampleFiles('tcp-echo'));
 });
 
-test('when StackBlitz cannot be reached, the example says so and points to the recorded output', async ({ page }) => {
-	test.setTimeout(60_000);
+test('when StackBlitz cannot be reached, the frame says it is connecting, then the example says so, with focus on the message', async ({ page }) => {
+	test.setTimeout(90_000);
 	await captureStackBlitz(page, 'block');
 	await page.goto(siteUrl(SANDBOX_PAGE));
 	const example = page.locator('section.example', { has: page.locator('#example-tcp-echo') });
-	await example.getByRole('button', { name: 'Run in sandbox' }).scrollIntoViewIfNeeded();
-	await example.getByRole('button', { name: 'Run in sandbox' }).click();
-	const status = example.getByRole('status');
+	const run = example.getByRole('button', { name: 'Run in sandbox' });
+	await run.scrollIntoViewIfNeeded();
+	await run.click();
+
+	// While the SDK waits for its handshake: what is happening, the seconds waited, and no broken frame.
+	const loading = example.locator('[data-frame] .sandbox-loading');
+	await expect(loading.getByRole('status')).toHaveText('Connecting to StackBlitz…');
+	await expect(loading).toContainText(/Waited [1-9]\d* s/);
+	await expect(example.locator('iframe')).toHaveCount(1);
+	await expect(example.locator('iframe')).toBeHidden();
+
+	const status = example.locator('[data-status]');
 	await expect(status).toContainText(/did not start/, { timeout: 30_000 });
 	await expect(status).toContainText(/recorded output/);
+	await expect(loading).toHaveCount(0);
 	await expect(example.locator('iframe')).toHaveCount(0);
-	await expect(example.getByRole('button', { name: /try the sandbox again/i })).toBeEnabled();
+	expect(await status.evaluate((message) => message.contains(document.activeElement))).toBe(true);
+
+	// Once StackBlitz can be reached, the same button starts it.
+	await page.context().unroute('https://stackblitz.com/**');
+	await captureStackBlitz(page, 'fake');
+	const again = example.getByRole('button', { name: /try the sandbox again/i });
+	await expect(again).toBeEnabled();
+	await again.click();
+	await expect(example.locator('iframe')).toBeVisible();
+	await expect(status).toContainText(/running npm start/i);
+	expect(await status.evaluate((message) => message.contains(document.activeElement))).toBe(true);
 });
 
 test.describe('with JavaScript turned off', () => {

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { siteUrl } from '../support/builds.ts';
+import { labSheetPages } from '../support/course.ts';
 
 const PAGE = '/instructors/';
 
@@ -13,8 +14,19 @@ test('a Copy button in the link table copies its address and says so', async ({ 
 	await expect(button).toBeVisible();
 	await button.focus();
 	await page.keyboard.press('Enter');
+	// Announced in the live region, and shown beside the button (once: screen readers hear the region).
 	await expect(page.getByRole('status')).toHaveText(`Copied ${address}`);
+	await expect(row.locator('.copied-mark')).toHaveText('Copied');
+	await expect(row.locator('.copied-mark')).toBeVisible();
+	await expect(row.locator('.copied-mark')).toHaveAttribute('aria-hidden', 'true');
+	await expect(button).toBeFocused();
 	expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(address);
+	// Copying another address moves the mark there: one "Copied" on the page, beside what was copied last.
+	const next = page.locator('.link-table tr.link-page').nth(2);
+	await next.getByRole('button').click();
+	await expect(page.getByRole('status')).toHaveText(`Copied ${(await next.locator('code').textContent())!}`);
+	await expect(page.locator('.copied-mark')).toHaveCount(1);
+	await expect(next.locator('.copied-mark')).toBeVisible();
 });
 
 test('a refused clipboard gets a message with the address to copy by hand', async ({ page }) => {
@@ -26,6 +38,18 @@ test('a refused clipboard gets a message with the address to copy by hand', asyn
 	const address = (await row.locator('code').textContent())!;
 	await row.getByRole('button').click();
 	await expect(page.getByRole('status')).toHaveText(`Could not copy; select the address and copy it yourself: ${address}`);
+});
+
+test('the page links to every lab sheet and to the site\'s sources', async ({ page }) => {
+	await page.goto(siteUrl(PAGE));
+	const list = page.locator('.lab-sheet-list');
+	expect(await list.getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual([...labSheetPages]);
+	await expect(list.getByRole('link', { name: 'Lab sheet: TCP echo server and client' })).toBeVisible();
+	// The repository the edit links point into (src/site-settings.ts), at its branch.
+	await expect(page.getByRole('link', { name: 'https://github.com/netcourse/network-programming/tree/main/' })).toHaveAttribute(
+		'href',
+		'https://github.com/netcourse/network-programming/tree/main/'
+	);
 });
 
 test.describe('with JavaScript turned off', () => {

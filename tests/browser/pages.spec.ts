@@ -1,13 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { allPages } from '../support/course.ts';
+import { allPages, labSheetPages } from '../support/course.ts';
 import { builtPages, siteUrl, type BuildName } from '../support/builds.ts';
 import { watchPage } from '../support/page-watch.ts';
 import { axeViolations } from '../support/axe.ts';
 import { policyOf, watchViolations } from '../support/csp.ts';
 import { pagesCoveringEveryComponent } from '../support/page-kinds.ts';
 
-test('the build contains exactly the home page, the course pages, the examples index and pages, and the instructors page', () => {
-	expect(builtPages('root')).toEqual([...allPages].sort());
+test('the build contains exactly the home page, the course pages, the examples index and pages, their lab sheets, and the instructors page', () => {
+	expect(builtPages('root')).toEqual([...allPages, ...labSheetPages].sort());
 });
 
 test('the sub-path build has the same pages as the root build', () => {

@@ -3,13 +3,18 @@
  * both twins' outputs, where each link goes, and code readable on paper. Checked with the print
  * media type on a course page, then on a real A4 PDF of an example's page (where its code is): its text is read back by inflating
  * the PDF's streams and mapping glyphs to characters through the fonts' ToUnicode tables
- * (node:zlib only, no PDF tool to install).
+ * (node:zlib only, no PDF tool to install). Each example's lab sheet prints on one to three A4
+ * pages with what an instructor hands out.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
+import { parse as parseYaml } from 'yaml';
 import { projectRoot, siteUrl } from '../support/builds.ts';
+import { labSheetPages } from '../support/course.ts';
+import { examplePages } from '../support/examples.ts';
+import { keyLines } from '../../src/lib/examples/lab-sheet.ts';
 
 const PAGE = '/course/socket-functions/';
 /** An example's own page: the only place its files' code is shown. */
@@ -196,6 +201,43 @@ test.describe(`printing ${PAGE}`, () => {
 		}
 	});
 });
+
+
+/** The summary and the files each twin shows, from an example's README front matter. */
+function readmeFrontMatter(name: string): { summary: string; files: string[]; python: string[] } {
+	const readme = readFileSync(join(projectRoot, 'examples', name, 'README.md'), 'utf8');
+	return parseYaml(/^---\n([\s\S]*?)\n---/.exec(readme)![1]!);
+}
+
+for (const path of labSheetPages) {
+	const name = path.split('/')[2]!;
+	test(`the lab sheet ${path} prints on one to three A4 pages: the task, both commands (Python first), the key lines and the addresses`, async ({ page }) => {
+		await page.goto(siteUrl(path));
+		const pdf = await page.pdf({ format: 'A4' });
+		const raw = pdf.toString('latin1');
+		const pages = raw.match(/\/Type\s*\/Page(?![A-Za-z])/g)?.length ?? 0;
+		expect(pages, 'printed pages').toBeGreaterThanOrEqual(1);
+		expect(pages, 'printed pages').toBeLessThanOrEqual(3);
+
+		const text = pdfText(pdf).replace(/\s+/g, '');
+		const squeezed = (words: string) => words.replace(/\s+/g, '');
+		const { summary, files, python } = readmeFrontMatter(name);
+		expect(text, 'the task').toContain(squeezed(summary));
+		const pythonCommand = text.indexOf('python3python/start.py');
+		expect(pythonCommand, 'the Python command').toBeGreaterThan(-1);
+		expect(text.indexOf('npmstart', pythonCommand), 'npm start, after the Python command').toBeGreaterThan(pythonCommand);
+		const sources = [...files, ...python].map((file) => ({ path: file, content: readFileSync(join(projectRoot, 'examples', name, file), 'utf8') }));
+		for (const twin of keyLines({ name, files: sources, twins: { python: { shownFiles: python }, node: { shownFiles: files } } })) {
+			expect(twin.lines.length, `${twin.file} has key lines`).toBeGreaterThan(0);
+			for (const { code } of twin.lines) expect(text, `${twin.file}: ${code}`).toContain(squeezed(code));
+		}
+		expect(text, "the example page's address").toContain(`/examples/${name}/`);
+		for (const [coursePage, names] of Object.entries(examplePages)) {
+			if (names.includes(name)) expect(text, `the address on ${coursePage}`).toContain(`${coursePage}#example-${name}`);
+		}
+		for (const screenOnly of ['Editpage', 'Onthispage', 'Skiptocontent']) expect(text, `"${screenOnly}" is not printed`).not.toContain(screenOnly);
+	});
+}
 
 /**
  * The text a PDF shows, in drawing order, with a line break where the text position moves to

@@ -21,6 +21,9 @@ export const examplePages: readonly string[] = [...exampleUses(readCoursePages(p
 /** Every page, in sidebar order (which is also the previous/next order). */
 export const allPages = ['/', ...coursePages, '/examples/', ...examplePages, '/instructors/'] as const;
 
+/** Each example's printable lab sheet: built pages, linked from the instructors' page, not in the sidebar. */
+export const labSheetPages: readonly string[] = examplePages.map((path) => `${path}lab/`);
+
 /** Pages written in content/docs/ (the others are made from the examples). */
 export const writtenPages = ['/', ...coursePages, '/instructors/'] as const;
 

@@ -1,5 +1,5 @@
 /** The rows of the instructors' table of addresses (src/components/LinkTable.astro). */
-import { sitePath } from './site-path.ts';
+import { siteAddress } from './site-path.ts';
 import type { AddressKind, SiteAddress } from './site-addresses.ts';
 
 export interface LinkTableRow {
@@ -11,8 +11,5 @@ export interface LinkTableRow {
 
 /** `site` is Astro's `site` (SITE, src/site-settings.ts); `base` the base path. */
 export function linkTableRows(addresses: SiteAddress[], base: string, site: URL | undefined): LinkTableRow[] {
-	return addresses.map(({ kind, title, path }) => {
-		const pathWithBase = sitePath(base, path);
-		return { kind, label: title, address: site ? new URL(pathWithBase, site).href : pathWithBase };
-	});
+	return addresses.map(({ kind, title, path }) => ({ kind, label: title, address: siteAddress(base, path, site) }));
 }

@@ -6,6 +6,7 @@
 import { getCollection, render } from 'astro:content';
 import { courseExamples } from '../examples/course-examples.ts';
 import { EXAMPLES_INDEX, examplePageHeadings, examplePagePath } from '../examples/example-page.ts';
+import { LAB_SHEET_HEADINGS, labSheetPath, labSheetTitle } from '../examples/lab-sheet.ts';
 import { pageOutline } from './page-outline.ts';
 import type { PageOutline } from './site-addresses.ts';
 
@@ -28,8 +29,15 @@ export async function sitePages(): Promise<{ pages: PageOutline[]; exampleTitles
 			items: [{ kind: 'section', ...shows }, { kind: 'section', ...inCourse }, { kind: 'example', name: example.name, heading: run.text }],
 		};
 	});
+	const labSheets = examples.map(
+		(example): PageOutline => ({
+			path: labSheetPath(example.name),
+			title: labSheetTitle(example.title),
+			items: Object.values(LAB_SHEET_HEADINGS).map((heading) => ({ kind: 'section', ...heading })),
+		})
+	);
 	return {
-		pages: [...docPages, { path: EXAMPLES_INDEX.path, title: EXAMPLES_INDEX.title, items: [] }, ...examplePages],
+		pages: [...docPages, { path: EXAMPLES_INDEX.path, title: EXAMPLES_INDEX.title, items: [] }, ...examplePages, ...labSheets],
 		exampleTitles: new Map(examples.map((example) => [example.name, example.title])),
 	};
 }

@@ -6,3 +6,12 @@
 export function sitePath(base: string, path: string): string {
 	return `${base.replace(/\/?$/, '/')}${path.replace(/^\//, '')}`;
 }
+
+/**
+ * The address a reader copies or prints: the full address when the site's address is known
+ * (Astro's `site`, from SITE), otherwise the path from the site's root (with the base).
+ */
+export function siteAddress(base: string, path: string, site: URL | undefined): string {
+	const pathWithBase = sitePath(base, path);
+	return site ? new URL(pathWithBase, site).href : pathWithBase;
+}

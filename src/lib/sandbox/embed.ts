@@ -1,4 +1,5 @@
 import type { SandboxRequest } from './project.ts';
+import { focusIsLostOrInside, focusStatus } from './focus-status.ts';
 
 /**
  * `<example-sandbox>`: the "Run in sandbox" and "Open on StackBlitz" buttons of an example.
@@ -39,6 +40,7 @@ class ExampleSandbox extends HTMLElement {
 			const { name = '', title = '' } = this.dataset;
 			await startSandbox({ element: this, name, title, frame, status: (text, isProblem) => this.#status(text, isProblem) }, request);
 			button.hidden = true;
+			if (focusIsLostOrInside(this)) focusStatus(this);
 		} catch {
 			frame.replaceChildren();
 			frame.hidden = true;
@@ -48,6 +50,8 @@ class ExampleSandbox extends HTMLElement {
 				'The sandbox did not start. StackBlitz may be blocked on this network, you may be offline, or your browser may block third-party frames. The recorded output above is what this program prints, and you can run it on your machine as described below.',
 				true
 			);
+			// The disabled button lost keyboard focus: it goes to the message, not to the top of the page.
+			if (focusIsLostOrInside(this)) focusStatus(this);
 		}
 	}
 

@@ -11,6 +11,7 @@ import {
 	type Files,
 	type SavedEdits,
 } from './saved-edits.ts';
+import { focusStatus } from './focus-status.ts';
 
 /**
  * A running sandbox and the student's edits in it: loaded by embed.ts when "Run in sandbox" is
@@ -235,15 +236,65 @@ class EditsSession {
 	}
 }
 
-/** Puts StackBlitz in the frame with these files and waits for its VM. */
+/**
+ * Puts StackBlitz in the frame with these files and waits for its VM. Until the sandbox answers
+ * the SDK's handshake, the frame shows what is happening (and for how long) instead of the
+ * iframe, which stays invisible: unreachable, it would be the browser's broken-frame page.
+ */
 async function embed(host: SandboxHost, request: SandboxRequest, files: Files): Promise<VM> {
 	const { frame } = host;
 	frame.hidden = false;
-	frame.replaceChildren(document.createElement('div'));
+	const loading = loadingPanel();
+	const pending = document.createElement('div');
+	pending.className = 'sandbox-pending';
+	pending.append(document.createElement('div'));
+	frame.replaceChildren(loading.element, pending);
+	host.status('');
 	const theme = document.documentElement.dataset['theme'] === 'light' ? 'light' : 'dark';
-	const connected = sdk.embedProject(frame.firstElementChild as HTMLElement, { ...request.project, files }, { ...request.embed, theme });
+	const connected = sdk.embedProject(pending.firstElementChild as HTMLElement, { ...request.project, files }, { ...request.embed, theme });
 	frame.querySelector('iframe')?.setAttribute('title', `Sandbox running the ${host.title} example`);
-	return withTimeout(connected, START_TIMEOUT_MS);
+	try {
+		const vm = await withTimeout(connected, START_TIMEOUT_MS);
+		pending.classList.remove('sandbox-pending');
+		return vm;
+	} finally {
+		loading.stop();
+	}
+}
+
+/**
+ * "Connecting to StackBlitz…" (announced once, politely) with the seconds waited so far (not
+ * announced: a live region that changed every second would talk over everything else).
+ */
+function loadingPanel(): { element: HTMLElement; stop(): void } {
+	const element = document.createElement('div');
+	element.className = 'sandbox-loading';
+	const message = document.createElement('p');
+	message.setAttribute('role', 'status');
+	const elapsed = document.createElement('p');
+	elapsed.className = 'sandbox-elapsed';
+	const progress = document.createElement('progress');
+	progress.max = START_TIMEOUT_MS / 1000;
+	progress.value = 0;
+	progress.setAttribute('aria-label', 'Seconds waited for StackBlitz');
+	element.append(message, progress, elapsed);
+	const started = Date.now();
+	const tick = () => {
+		const seconds = Math.floor((Date.now() - started) / 1000);
+		progress.value = seconds;
+		elapsed.textContent = `Waited ${seconds} s (at most ${START_TIMEOUT_MS / 1000} s).`;
+	};
+	tick();
+	const timer = window.setInterval(tick, 1000);
+	// Set after the region is in the page, so that screen readers announce it.
+	window.setTimeout(() => (message.textContent = 'Connecting to StackBlitz…'), 50);
+	return {
+		element,
+		stop: () => {
+			window.clearInterval(timer);
+			element.remove();
+		},
+	};
 }
 
 /** The edits as a string that is the same for the same edits, whatever the order of files. */
@@ -253,14 +304,6 @@ function canonical(edits: Edits): string {
 
 function localTime(ms: number): string {
 	return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
-
-/** When the focused button has hidden itself, keeps keyboard focus where the result is said. */
-function focusStatus(element: HTMLElement): void {
-	const status = element.querySelector<HTMLElement>('[data-status]');
-	if (!status) return;
-	status.tabIndex = -1;
-	status.focus();
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
