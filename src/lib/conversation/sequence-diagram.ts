@@ -24,8 +24,6 @@ import {
 	FIRST_ROW,
 	GAP_MS,
 	HEAD_H,
-	HEAD_HALF,
-	HEAD_LEN,
 	HEAD_TOP,
 	ROW,
 	TIME_COL,
@@ -46,6 +44,7 @@ import {
 } from './diagram-layout.ts';
 import { labelOf, rowOf, summaryOf, type DiagramRow, type Label } from './event-descriptions.ts';
 import type { EventLog, EventType, SocketEvent } from './event-log.ts';
+import { acceptMark, arrowHead, bolt, closeMark, cross, endOfStreamMark, listenMark, pauseMark, readMark } from './shapes.ts';
 import { element, Markup, num, pathData, type Child } from './svg.ts';
 import { countOf, millisecondsText } from './wording.ts';
 
@@ -98,24 +97,6 @@ function textAt(d: Drawing, places: Place[], label: Label): void {
 /** A mark's room, `r` around (x, y). */
 function markAt(d: Drawing, x: number, y: number, r: number): void {
 	d.marks.push({ left: x - r, top: y - r, right: x + r, bottom: y + r });
-}
-
-function arrowHead(x1: number, y1: number, x2: number, y2: number, cls: string): Markup {
-	const len = Math.hypot(x2 - x1, y2 - y1) || 1;
-	const [ux, uy] = [(x2 - x1) / len, (y2 - y1) / len];
-	const [bx, by] = [x2 - ux * HEAD_LEN, y2 - uy * HEAD_LEN];
-	return element('path', { class: cls, d: pathData('M', x2, ' ', y2, 'L', bx - uy * HEAD_HALF, ' ', by + ux * HEAD_HALF, 'L', bx + uy * HEAD_HALF, ' ', by - ux * HEAD_HALF, 'Z') });
-}
-
-function cross(x: number, y: number): Markup {
-	const s = 5;
-	return element('path', { class: 'cross', d: pathData('M', x - s, ' ', y - s, 'L', x + s, ' ', y + s, 'M', x - s, ' ', y + s, 'L', x + s, ' ', y - s) });
-}
-
-/** A lightning bolt beside (x, y): the reset. */
-function bolt(x: number, y: number, side: Side): Markup {
-	const cx = x + side * 12;
-	return element('path', { class: 'bolt', d: pathData('M', cx + 2, ' ', y - 9, 'L', cx - 4, ' ', y + 1, 'L', cx, ' ', y + 1, 'L', cx - 2, ' ', y + 9, 'L', cx + 4, ' ', y - 1, 'L', cx, ' ', y - 1, 'Z') });
 }
 
 /** An arrow from (x1, y1) to (x2, y2); `head` empty for none. A program talking to itself: a loop out to the side and back. */
@@ -206,7 +187,6 @@ const mark =
 		markAt(d, d.x, d.y, 7);
 		textAt(d, besidePlaces(d.x, d.y, d.side), d.label);
 	};
-const readMark = (cls: string) => (x: number, y: number) => element('rect', { class: `mark ${cls}`, x: x - 4, y: y - 7, width: 8, height: 14, rx: 1.5 });
 
 const draw: { [T in EventType]: (d: Drawing) => void } = {
 	connect: drawMessage,
@@ -215,12 +195,12 @@ const draw: { [T in EventType]: (d: Drawing) => void } = {
 	'datagram-sent': drawMessage,
 	'connect-failed': drawRefused,
 	reset: drawReset,
-	listen: mark((x, y) => element('rect', { class: 'mark mark-listen', x: x - 6, y: y - 6, width: 12, height: 12 })),
-	accept: mark((x, y) => element('circle', { class: 'mark mark-accept', cx: x, cy: y, r: 5.5 })),
-	receive: mark(readMark('mark-receive')),
-	'datagram-received': mark(readMark('mark-receive')),
-	'peer-half-close': mark(readMark('mark-eof')),
-	close: mark((x, y) => element('path', { class: 'mark-close', d: pathData('M', x - 9, ' ', y, 'h18') })),
+	listen: mark(listenMark),
+	accept: mark(acceptMark),
+	receive: mark(readMark),
+	'datagram-received': mark(readMark),
+	'peer-half-close': mark(endOfStreamMark),
+	close: mark(closeMark),
 	error: mark(cross),
 };
 
@@ -299,7 +279,7 @@ export function sequenceDiagram(log: EventLog, options: DiagramOptions): Sequenc
 	for (const row of timeRows) {
 		if (row.pause >= GAP_MS && row !== timeRows[0]) {
 			const mid = (previous + row.y) / 2;
-			const marks = lanes.x.map((x) => pathData('M', x - 7, ' ', mid - 1, 'l14 -5M', x - 7, ' ', mid + 5, 'l14 -5')).join('');
+			const marks = lanes.x.map((x) => pauseMark(x, mid)).join('');
 			const label = element('text', { class: 'pause-label', x: TIME_COL - 10, y: mid + 4, 'text-anchor': 'end' }, [`+${millisecondsText(row.pause)}`]);
 			times.push(element('g', { class: 'pause' }, [label, element('path', { class: 'pause-mark', d: marks })], 'between'));
 		}
