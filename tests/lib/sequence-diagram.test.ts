@@ -13,7 +13,8 @@ import { DomUtils, parseDocument } from 'htmlparser2';
 import type { Element } from 'domhandler';
 import { EVENT_LOG_FORMAT, eventLogSchema, type EventLog, type SocketEvent } from '../../src/lib/conversation/event-log.ts';
 import { boxOf, crosses, overlaps, type Anchor, type Segment } from '../../src/lib/conversation/diagram-layout.ts';
-import { escapeXml, sequenceDiagram } from '../../src/lib/conversation/sequence-diagram.ts';
+import { notations } from '../../src/lib/conversation/legend.ts';
+import { escapeXml, sequenceDiagram, type DiagramRow } from '../../src/lib/conversation/sequence-diagram.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const fixtures = join(import.meta.dirname, 'fixtures');
@@ -488,5 +489,84 @@ describe('the diagram and its table show the same events in the same order at th
 		const [line] = d.arrows(d.events[connect]!);
 		near(Number(line!.attribs['y2']), eventY(d, d.events[accept]!), 'the connect arrow ends at the accept');
 		assert.ok(Number(line!.attribs['y1']) > Number(line!.attribs['y2']), 'and goes up to it');
+	});
+});
+
+describe('the legend', () => {
+	/** What the SVG shows, read back from it: each kind of arrow, mark and preview character it has. */
+	function shown(svg: string, rows: DiagramRow[]): Set<string> {
+		const d = parse(svg);
+		const kinds = new Set<string>();
+		const byClass: Record<string, string> = {
+			'arrow-connect': 'connect',
+			'arrow-fin': 'fin',
+			'arrow-refused': 'refused',
+			'arrow-reset': 'reset',
+			'arrow-lost': 'lost',
+			'arrow-unread': 'unread',
+			'mark-listen': 'listen',
+			'mark-accept': 'accept',
+			'mark-receive': 'read',
+			'mark-eof': 'eof',
+			'mark-close': 'close',
+			'pause-mark': 'pause',
+		};
+		for (const e of d.all) for (const [cls, kind] of Object.entries(byClass)) if (d.has(e, cls)) kinds.add(kind);
+		d.events.forEach((g, i) => {
+			for (const line of d.arrows(g)) {
+				if (Number(line.attribs['y2']) < Number(line.attribs['y1'])) kinds.add('upward');
+				if (d.has(line, 'arrow-outside') && !d.has(line, 'arrow-reset')) kinds.add('outside');
+				if (d.has(line, 'arrow-data') && !d.has(line, 'arrow-unread') && !d.has(line, 'arrow-outside')) kinds.add('data');
+				if (d.has(line, 'arrow-datagram') && !d.has(line, 'arrow-lost')) kinds.add('datagram');
+			}
+			if (d.has(g, 'event-error')) kinds.add('error');
+			if (rows[i]!.joinedSends !== undefined) kinds.add('joined');
+			if (d.arrows(g).length > 1) kinds.add('forked');
+		});
+		for (const p of d.all.filter((e) => d.has(e, 'preview')).map((e) => DomUtils.textContent(e))) {
+			if (p.includes('⏎')) kinds.add('newline');
+			if (p.includes('·')) kinds.add('nonprintable');
+		}
+		return kinds;
+	}
+
+	for (const { name, path } of logFiles) {
+		it(`${name}: explains every kind of arrow, mark and character the diagram shows, and no other`, () => {
+			const { svg, rows, legend } = draw(readLog(path));
+			assert.deepEqual(legend.map((e) => e.notation).sort(), [...shown(svg, rows)].sort());
+		});
+	}
+
+	it('an entry is words that say what the sample looks like, beside a decorative sample drawn with the diagram’s classes only', () => {
+		const seen = new Set<string>();
+		for (const { path } of logFiles) {
+			for (const entry of draw(readLog(path)).legend) {
+				seen.add(entry.notation);
+				const d = parse(entry.sample);
+				assert.equal(d.svgEl.attribs['aria-hidden'], 'true');
+				assert.ok(d.svgEl.attribs['class'] === 'legend-sample');
+				for (const e of d.all) for (const attr of Object.keys(e.attribs)) assert.ok(attr !== 'style' && !attr.startsWith('on'), `<${e.name} ${attr}>`);
+				assert.match(entry.text, /^\S.*[.)]$/, `${entry.notation}: a sentence`);
+			}
+		}
+		// The recorded runs and fixtures between them show every kind but a send to a program outside the run.
+		const outside: EventLog = {
+			format: EVENT_LOG_FORMAT,
+			example: 'outside',
+			language: 'node',
+			sourceHash: 'x',
+			recordedAt: '2026-01-01T00:00:00Z',
+			processes: [{ id: 'p1', name: 'client.js', args: [] }],
+			events: [{ t: 0, process: 'p1', socket: 's1', protocol: 'tcp', type: 'send', remote: '10.0.0.1:80', bytes: 5, preview: 'GET /' }],
+		};
+		assert.deepEqual(draw(outside).legend.map((e) => e.notation), ['outside']);
+		assert.deepEqual([...seen, 'outside'].sort(), [...notations].sort());
+	});
+
+	it('says in words what colour alone would: the reset is “red dashed … with a lightning bolt”, the refused connect ends in ✕', () => {
+		const legend = draw(fixture('failures')).legend;
+		assert.match(legend.find((e) => e.notation === 'reset')!.text, /dashed.*lightning bolt.*RST/);
+		assert.match(legend.find((e) => e.notation === 'refused')!.text, /ending in ✕/);
+		assert.ok(!draw(fixture('tcp-echo')).legend.some((e) => e.notation === 'reset'), 'a diagram without a reset does not explain one');
 	});
 });

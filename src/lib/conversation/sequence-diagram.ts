@@ -44,11 +44,13 @@ import {
 } from './diagram-layout.ts';
 import { labelOf, rowOf, summaryOf, type DiagramRow, type Label } from './event-descriptions.ts';
 import type { EventLog, EventType, SocketEvent } from './event-log.ts';
+import { legendOf, previewNotation, type LegendEntry, type Notation } from './legend.ts';
 import { acceptMark, arrowHead, bolt, closeMark, cross, endOfStreamMark, listenMark, pauseMark, readMark } from './shapes.ts';
 import { element, Markup, num, pathData, type Child } from './svg.ts';
 import { countOf, millisecondsText } from './wording.ts';
 
 export type { DiagramRow, Failure } from './event-descriptions.ts';
+export type { LegendEntry } from './legend.ts';
 export { escapeXml } from './svg.ts';
 
 export interface DiagramOptions {
@@ -61,6 +63,8 @@ export interface DiagramOptions {
 export interface SequenceDiagram {
 	svg: string;
 	rows: DiagramRow[];
+	/** What each kind of arrow and mark in this diagram means. */
+	legend: LegendEntry[];
 }
 
 /** What drawing one event needs, and where its parts go. */
@@ -82,6 +86,8 @@ interface Drawing {
 	segments: Segment[];
 	/** The room every mark on a lifeline takes: no text may cover one. */
 	marks: Box[];
+	/** The kinds of arrow and mark drawn so far: what the legend explains. */
+	notation: Set<Notation>;
 }
 
 function text({ x, baseline, anchor }: Place, label: Label): Markup {
@@ -111,6 +117,7 @@ function arrow(d: Drawing, from: string | undefined, to: string | undefined, [x1
 	d.parts.push(element('line', { ...ends, x1, y1, x2, y2 }));
 	if (head !== '') d.parts.push(arrowHead(x1, y1, x2, y2, head));
 	d.segments.push({ x1, y1, x2, y2 });
+	if (y2 < y1 - 0.5) d.notation.add('upward');
 }
 
 function arrowLabel(d: Drawing, [x1, y1, x2, y2]: [number, number, number, number], label: Label): void {
@@ -118,6 +125,7 @@ function arrowLabel(d: Drawing, [x1, y1, x2, y2]: [number, number, number, numbe
 }
 
 const messageClass: Partial<Record<EventType, string>> = { connect: 'arrow-connect', send: 'arrow-data', 'half-close': 'arrow-fin', 'datagram-sent': 'arrow-datagram' };
+const messageNotation: Partial<Record<EventType, Notation>> = { connect: 'connect', send: 'data', 'half-close': 'fin', 'datagram-sent': 'datagram' };
 
 /** A connect, send, half-close or datagram: to the events that received it, else towards where it went. */
 function drawMessage(d: Drawing): void {
@@ -135,18 +143,23 @@ function drawMessage(d: Drawing): void {
 		markAt(d, x2, y + 8, 5);
 		arrowLabel(d, [x, y, x2, y + 8], d.label);
 		textAt(d, besidePlaces(x2, y + 8, dir, 9), { text: 'lost', cls: 'failed' });
+		d.notation.add('lost');
 	} else if (ends.length > 0) {
+		d.notation.add(messageNotation[e.type]!);
+		if (ends.length > 1) d.notation.add('forked');
 		for (const j of ends) arrow(d, e.process, c.events[j]!.process, [x, y, d.xOf(c.events[j]!.process), d.yOf(j)], cls);
 		arrowLabel(d, [x, y, d.xOf(c.events[ends[0]!]!.process), d.yOf(ends[0]!)], d.label);
 	} else if (target?.process !== undefined) {
 		// The other end is in the run but did not log reading it: level, to its lifeline.
 		arrow(d, e.process, target.process, [x, y, d.xOf(target.process), y], `${cls} arrow-unread`);
 		arrowLabel(d, [x, y, d.xOf(target.process), y], d.label);
+		d.notation.add('unread');
 	} else {
 		const x2 = d.openEnd(e.process, undefined, 0.6);
 		arrow(d, e.process, undefined, [x, y, x2, y], `${cls} arrow-outside`);
 		arrowLabel(d, [x, y, x2, y], d.label);
 		textAt(d, besidePlaces(x2, y, x2 > x ? 1 : -1, 6), { text: e.remote ?? c.remoteOf.get(e.socket) ?? '?', cls: 'address' });
+		d.notation.add('outside');
 	}
 }
 
@@ -161,6 +174,7 @@ function drawRefused(d: Drawing): void {
 	markAt(d, x2, y, 5);
 	arrowLabel(d, [x, y, x2, y], d.label);
 	textAt(d, underPlaces(x2, y), { text: e.error ?? 'failed', cls: 'failed' });
+	d.notation.add('refused');
 }
 
 /** A reset arrives from the program that aborted (where it closed), or from outside the run. */
@@ -177,15 +191,18 @@ function drawReset(d: Drawing): void {
 	d.parts.push(bolt(x, y, dir));
 	d.marks.push({ left: x + dir * 12 - 5, top: y - 9, right: x + dir * 12 + 5, bottom: y + 9 });
 	textAt(d, besidePlaces(x, y, dir, 24), { text: e.error ?? 'reset', cls: 'failed' });
+	d.notation.add('reset');
 }
 
 /** A mark on the lifeline, its label beside it. */
 const mark =
-	(shape: (x: number, y: number) => Markup) =>
+	(shape: (x: number, y: number) => Markup, notation: Notation) =>
 	(d: Drawing): void => {
 		d.parts.push(shape(d.x, d.y));
 		markAt(d, d.x, d.y, 7);
 		textAt(d, besidePlaces(d.x, d.y, d.side), d.label);
+		d.notation.add(notation);
+		if ((d.c.sources.get(d.i)?.length ?? 0) > 1) d.notation.add('joined');
 	};
 
 const draw: { [T in EventType]: (d: Drawing) => void } = {
@@ -195,13 +212,13 @@ const draw: { [T in EventType]: (d: Drawing) => void } = {
 	'datagram-sent': drawMessage,
 	'connect-failed': drawRefused,
 	reset: drawReset,
-	listen: mark(listenMark),
-	accept: mark(acceptMark),
-	receive: mark(readMark),
-	'datagram-received': mark(readMark),
-	'peer-half-close': mark(endOfStreamMark),
-	close: mark(closeMark),
-	error: mark(cross),
+	listen: mark(listenMark, 'listen'),
+	accept: mark(acceptMark, 'accept'),
+	receive: mark(readMark, 'read'),
+	'datagram-received': mark(readMark, 'read'),
+	'peer-half-close': mark(endOfStreamMark, 'eof'),
+	close: mark(closeMark, 'close'),
+	error: mark(cross, 'error'),
 };
 
 /** The tooltip of an event: its row in one line. */
@@ -228,18 +245,20 @@ function drawEvents(c: Conversation, labels: readonly Label[], sides: readonly S
 	const rows = rowsOf(c, stretch);
 	const segments: Segment[] = [];
 	const marks: Box[] = [];
+	const notation = new Set<Notation>();
 	const openEnd = (from: string, toward: string | undefined, fraction: number) => lanes.openEnd(laneIndex(from), toward === undefined ? undefined : laneIndex(toward), fraction);
 	const drawn = c.events.map((e, i) => {
-		const d: Drawing = { c, e, i, x: xOf(e.process), y: rows.y[i]!, label: labels[i]!, side: sides[i]!, xOf, yOf: (j) => rows.y[j]!, openEnd, parts: [], segments, marks };
+		const d: Drawing = { c, e, i, x: xOf(e.process), y: rows.y[i]!, label: labels[i]!, side: sides[i]!, xOf, yOf: (j) => rows.y[j]!, openEnd, parts: [], segments, marks, notation };
 		draw[e.type](d);
 		return d.parts;
 	});
 	const pending = drawn.flat().filter((part): part is PendingText => !(part instanceof Markup));
+	for (const { label } of pending) for (const note of previewNotation(label.preview)) notation.add(note);
 	const frame = { left: TIME_COL + 2, top: HEAD_TOP + HEAD_H + 2, right: lanes.width - 2, bottom: rows.height - 2 };
 	const placement = placeTexts(pending, segments, marks, frame);
 	const placeOf = new Map(pending.map((p, k) => [p, placement.places[k]!]));
 	const events = drawn.map((parts) => parts.map((part) => (part instanceof Markup ? part : text(placeOf.get(part)!, part.label))));
-	return { rows, events, clean: placement.clean };
+	return { rows, events, notation, clean: placement.clean };
 }
 
 /** The log as an SVG sequence diagram, and the same events as rows of a table. */
@@ -281,6 +300,7 @@ export function sequenceDiagram(log: EventLog, options: DiagramOptions): Sequenc
 			const mid = (previous + row.y) / 2;
 			const marks = lanes.x.map((x) => pauseMark(x, mid)).join('');
 			const label = element('text', { class: 'pause-label', x: TIME_COL - 10, y: mid + 4, 'text-anchor': 'end' }, [`+${millisecondsText(row.pause)}`]);
+			drawing.notation.add('pause');
 			times.push(element('g', { class: 'pause' }, [label, element('path', { class: 'pause-mark', d: marks })], 'between'));
 		}
 		times.push(element('text', { class: 'time', x: TIME_COL - 10, y: row.y + 4, 'text-anchor': 'end' }, [millisecondsText(row.t)]));
@@ -313,5 +333,5 @@ export function sequenceDiagram(log: EventLog, options: DiagramOptions): Sequenc
 		],
 		'inside'
 	);
-	return { svg: svg.xml, rows };
+	return { svg: svg.xml, rows, legend: legendOf(drawing.notation) };
 }
