@@ -3,7 +3,9 @@
  * for the hand-written logs in tests/lib/fixtures/ and every recorded log in
  * examples/_recordings/*.events.json, the SVG is well-formed XML with a title and a description,
  * draws every event exactly once, puts every arrow's ends on the right lifelines, and is the
- * same bytes every time. The framing, failure and datagram cases are drawn as such.
+ * same bytes every time. The framing, failure and datagram cases are drawn as such. No arrow
+ * crosses a label and no label covers another (boxes from the layout's own text estimate), the
+ * rows keep the table's order and times, and the legend explains exactly the kinds drawn.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
