@@ -3,7 +3,9 @@
  * for the hand-written logs in tests/lib/fixtures/ and every recorded log in
  * examples/_recordings/*.events.json, the SVG is well-formed XML with a title and a description,
  * draws every event exactly once, puts every arrow's ends on the right lifelines, and is the
- * same bytes every time. The framing, failure and datagram cases are drawn as such.
+ * same bytes every time. The framing, failure and datagram cases are drawn as such. No arrow
+ * crosses a label and no label covers another (boxes from the layout's own text estimate), the
+ * rows keep the table's order and times, and the legend explains exactly the kinds drawn.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -12,7 +14,9 @@ import { describe, it } from 'node:test';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import type { Element } from 'domhandler';
 import { EVENT_LOG_FORMAT, eventLogSchema, type EventLog, type SocketEvent } from '../../src/lib/conversation/event-log.ts';
-import { escapeXml, sequenceDiagram } from '../../src/lib/conversation/sequence-diagram.ts';
+import { boxOf, crosses, overlaps, type Anchor, type Segment } from '../../src/lib/conversation/diagram-layout.ts';
+import { notations } from '../../src/lib/conversation/legend.ts';
+import { escapeXml, sequenceDiagram, type DiagramRow } from '../../src/lib/conversation/sequence-diagram.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const fixtures = join(import.meta.dirname, 'fixtures');
@@ -395,5 +399,176 @@ describe('what the diagram makes visible', () => {
 		assert.equal(d.lanes.size, 2);
 		assert.ok(d.all.some((e) => e.name === 'g' && d.has(e, 'pause')), 'the 2-second pause is marked');
 		assert.equal(rows[1]!.to, '10.0.0.1:80');
+	});
+});
+
+describe('no arrow crosses a label', () => {
+	/** Each arrow of the SVG as straight segments: its lines, and the three legs of a loop. */
+	function segmentsOf(d: ReturnType<typeof parse>): Segment[] {
+		const segments: Segment[] = [];
+		for (const e of d.all.filter((e) => d.has(e, 'arrow-line'))) {
+			if (e.name === 'line') segments.push({ x1: Number(e.attribs['x1']), y1: Number(e.attribs['y1']), x2: Number(e.attribs['x2']), y2: Number(e.attribs['y2']) });
+			else {
+				const [x, y, h, v] = /^M([\d.]+) ([\d.]+)h([\d.-]+)V([\d.]+)h/.exec(e.attribs['d']!)!.slice(1).map(Number) as [number, number, number, number];
+				segments.push({ x1: x, y1: y, x2: x + h, y2: y }, { x1: x + h, y1: y, x2: x + h, y2: v }, { x1: x + h, y1: v, x2: x, y2: v });
+			}
+		}
+		return segments;
+	}
+
+	/** Each text of the events as the box its words take (the layout's own estimate from its length). */
+	function labelBoxes(d: ReturnType<typeof parse>) {
+		return d.events.flatMap((g) =>
+			d
+				.within(g)
+				.filter((e) => e.name === 'text')
+				.map((t) => {
+					const preview = DomUtils.findOne((e) => d.has(e, 'preview'), t.children);
+					const label = preview ? { text: DomUtils.textContent(t).slice(0, -DomUtils.textContent(preview).length - 1), preview: DomUtils.textContent(preview) } : { text: DomUtils.textContent(t) };
+					return { what: `event ${g.attribs['data-event']} "${DomUtils.textContent(t)}"`, box: boxOf(Number(t.attribs['x']), Number(t.attribs['y']), t.attribs['text-anchor'] as Anchor, label) };
+				})
+		);
+	}
+
+	for (const { name, path } of logFiles) {
+		it(`${name}: every label's box is clear of every arrow and of every other label`, () => {
+			const d = parse(draw(readLog(path)).svg);
+			const segments = segmentsOf(d);
+			const labels = labelBoxes(d);
+			assert.ok(segments.length > 0 && labels.length > 0);
+			for (const [k, { what, box }] of labels.entries()) {
+				for (const s of segments) assert.ok(!crosses(s, box), `${what} is crossed by the arrow ${JSON.stringify(s)}`);
+				for (const other of labels.slice(k + 1)) assert.ok(!overlaps(box, other.box), `${what} overlaps ${other.what}`);
+			}
+		});
+	}
+
+	it('the check sees a crossing: a label moved onto its own arrow fails it', () => {
+		const d = parse(draw(fixture('tcp-echo')).svg);
+		const [line] = d.arrows(d.events[3]!);
+		const box = boxOf(Number(line!.attribs['x1']) - 20, Number(line!.attribs['y1']) + 4, 'start', { text: '6 B' });
+		assert.ok(segmentsOf(d).some((s) => crosses(s, box)));
+	});
+});
+
+describe('the diagram and its table show the same events in the same order at the same times', () => {
+	/** The y of the row an event is drawn on: where its arrow starts (a reset: ends), or its mark's centre. */
+	function eventY(d: ReturnType<typeof parse>, g: Element): number {
+		const parts = d.within(g);
+		const reset = parts.find((e) => e.name === 'line' && d.has(e, 'arrow-reset'));
+		if (reset) return Number(reset.attribs['y2']);
+		const dot = parts.find((e) => e.name === 'circle');
+		if (dot) return Number(dot.attribs['cy']);
+		const rect = parts.find((e) => e.name === 'rect');
+		if (rect) return Number(rect.attribs['y']) + Number(rect.attribs['height']) / 2;
+		const path = parts.find((e) => e.name === 'path')!;
+		const y = Number(/^M[\d.]+ ([\d.]+)/.exec(path.attribs['d']!)![1]);
+		return d.has(path, 'cross') ? y + 5 : y;
+	}
+
+	for (const { name, path } of logFiles) {
+		it(`${name}: one time per row, going down in the table's order, each event on the row of its own time`, () => {
+			const { svg, rows } = draw(readLog(path));
+			const d = parse(svg);
+			const times = d.all.filter((e) => e.name === 'text' && d.has(e, 'time'));
+			assert.deepEqual(times.map((t) => DomUtils.textContent(t)), rows.map((r) => r.time));
+			const ys = d.events.map((g) => eventY(d, g));
+			ys.forEach((y, i) => {
+				near(y + 4, Number(times[i]!.attribs['y']), `event ${i} (${rows[i]!.type}) is on the row of ${rows[i]!.time} ms`);
+				if (i > 0) assert.ok(y > ys[i - 1]!, `event ${i} is below event ${i - 1}`);
+			});
+		});
+	}
+
+	it('tcp-echo (Python): the accept logged before its connect is drawn above it, the handshake arrow going up to it', () => {
+		const log = readLog(join(recordings, 'tcp-echo.python.events.json'));
+		const accept = log.events.findIndex((e) => e.type === 'accept');
+		const connect = log.events.findIndex((e) => e.type === 'connect');
+		assert.ok(accept < connect && log.events[accept]!.t < log.events[connect]!.t, 'the recording has the accept first');
+		const { svg, rows } = draw(log);
+		const d = parse(svg);
+		assert.deepEqual([rows[accept]!.type, rows[connect]!.type], ['accept', 'connect']);
+		const [line] = d.arrows(d.events[connect]!);
+		near(Number(line!.attribs['y2']), eventY(d, d.events[accept]!), 'the connect arrow ends at the accept');
+		assert.ok(Number(line!.attribs['y1']) > Number(line!.attribs['y2']), 'and goes up to it');
+	});
+});
+
+describe('the legend', () => {
+	/** What the SVG shows, read back from it: each kind of arrow, mark and preview character it has. */
+	function shown(svg: string, rows: DiagramRow[]): Set<string> {
+		const d = parse(svg);
+		const kinds = new Set<string>();
+		const byClass: Record<string, string> = {
+			'arrow-connect': 'connect',
+			'arrow-fin': 'fin',
+			'arrow-refused': 'refused',
+			'arrow-reset': 'reset',
+			'arrow-lost': 'lost',
+			'arrow-unread': 'unread',
+			'mark-listen': 'listen',
+			'mark-accept': 'accept',
+			'mark-receive': 'read',
+			'mark-eof': 'eof',
+			'mark-close': 'close',
+			'pause-mark': 'pause',
+		};
+		for (const e of d.all) for (const [cls, kind] of Object.entries(byClass)) if (d.has(e, cls)) kinds.add(kind);
+		d.events.forEach((g, i) => {
+			for (const line of d.arrows(g)) {
+				if (Number(line.attribs['y2']) < Number(line.attribs['y1'])) kinds.add('upward');
+				if (d.has(line, 'arrow-outside') && !d.has(line, 'arrow-reset')) kinds.add('outside');
+				if (d.has(line, 'arrow-data') && !d.has(line, 'arrow-unread') && !d.has(line, 'arrow-outside')) kinds.add('data');
+				if (d.has(line, 'arrow-datagram') && !d.has(line, 'arrow-lost')) kinds.add('datagram');
+			}
+			if (d.has(g, 'event-error')) kinds.add('error');
+			if (rows[i]!.joinedSends !== undefined) kinds.add('joined');
+			if (d.arrows(g).length > 1) kinds.add('forked');
+		});
+		for (const p of d.all.filter((e) => d.has(e, 'preview')).map((e) => DomUtils.textContent(e))) {
+			if (p.includes('⏎')) kinds.add('newline');
+			if (p.includes('·')) kinds.add('nonprintable');
+		}
+		return kinds;
+	}
+
+	for (const { name, path } of logFiles) {
+		it(`${name}: explains every kind of arrow, mark and character the diagram shows, and no other`, () => {
+			const { svg, rows, legend } = draw(readLog(path));
+			assert.deepEqual(legend.map((e) => e.notation).sort(), [...shown(svg, rows)].sort());
+		});
+	}
+
+	it('an entry is words that say what the sample looks like, beside a decorative sample drawn with the diagram’s classes only', () => {
+		const seen = new Set<string>();
+		for (const { path } of logFiles) {
+			for (const entry of draw(readLog(path)).legend) {
+				seen.add(entry.notation);
+				const d = parse(entry.sample);
+				assert.equal(d.svgEl.attribs['aria-hidden'], 'true');
+				assert.ok(d.svgEl.attribs['class'] === 'legend-sample');
+				for (const e of d.all) for (const attr of Object.keys(e.attribs)) assert.ok(attr !== 'style' && !attr.startsWith('on'), `<${e.name} ${attr}>`);
+				assert.match(entry.text, /^\S.*[.)]$/, `${entry.notation}: a sentence`);
+			}
+		}
+		// The recorded runs and fixtures between them show every kind but a send to a program outside the run.
+		const outside: EventLog = {
+			format: EVENT_LOG_FORMAT,
+			example: 'outside',
+			language: 'node',
+			sourceHash: 'x',
+			recordedAt: '2026-01-01T00:00:00Z',
+			processes: [{ id: 'p1', name: 'client.js', args: [] }],
+			events: [{ t: 0, process: 'p1', socket: 's1', protocol: 'tcp', type: 'send', remote: '10.0.0.1:80', bytes: 5, preview: 'GET /' }],
+		};
+		assert.deepEqual(draw(outside).legend.map((e) => e.notation), ['outside']);
+		assert.deepEqual([...seen, 'outside'].sort(), [...notations].sort());
+	});
+
+	it('says in words what colour alone would: the reset is “red dashed … with a lightning bolt”, the refused connect ends in ✕', () => {
+		const legend = draw(fixture('failures')).legend;
+		assert.match(legend.find((e) => e.notation === 'reset')!.text, /dashed.*lightning bolt.*RST/);
+		assert.match(legend.find((e) => e.notation === 'refused')!.text, /ending in ✕/);
+		assert.ok(!draw(fixture('tcp-echo')).legend.some((e) => e.notation === 'reset'), 'a diagram without a reset does not explain one');
 	});
 });

@@ -1,8 +1,9 @@
 /**
- * Where things go in the sequence diagram, in viewBox units (about CSS pixels at full size):
- * numbers only, no markup. Rows top to bottom (one per event, more room after a pause), lanes
- * left to right (spaced so that the labels fit), the side a mark's label goes on, and where an
- * arrow's label goes so that it covers the fewest lines and no other text.
+ * Where things go in the sequence diagram, in viewBox units (CSS pixels: the picture is never
+ * scaled down): numbers only, no markup. Rows top to bottom (one per event in the log's order,
+ * more room after a pause), lanes left to right (spaced so that the labels fit), the side a
+ * mark's label goes on, and where each text goes: at the first of its places that no arrow
+ * crosses and that covers no mark or other text (placeTexts says when there was none).
  */
 import type { Conversation } from './conversation.ts';
 import type { Label } from './event-descriptions.ts';
@@ -31,49 +32,26 @@ export interface Rows {
 	height: number;
 }
 
-/** Each event's y: one row per event, more room after a longer pause (logarithmic, capped). */
-export function rowsOf(c: Conversation): Rows {
-	// A message whose other end was logged first (an accept before its connect: both are the end
-	// of one handshake; or two clocks a hair apart) is drawn level with it, not as an arrow going
-	// up: the later one moves up if its own program did nothing in between, else the earlier one
-	// moves down if its program did nothing in between.
-	const joinUp = new Map<number, number>();
-	const joinDown = new Map<number, number[]>();
-	const deferred = new Set<number>();
-	c.events.forEach((e, i) => {
-		const target = c.targets.get(i)?.events ?? [];
-		if (target.length === 0 || target.some((j) => j > i)) return;
-		const j = Math.min(...target);
-		const between = c.events.slice(j + 1, i);
-		if (!between.some((o) => o.process === e.process)) joinUp.set(i, j);
-		else if (target.length === 1 && (c.sources.get(j)?.length ?? 0) === 1 && !between.some((o) => o.process === c.events[j]!.process)) {
-			deferred.add(j);
-			joinDown.set(i, [j]);
-		}
-	});
-
+/**
+ * Each event's y: one row per event, in the log's order (the order of its table), more room
+ * after a longer pause (logarithmic, capped). `stretch` spreads the rows further apart where
+ * labels need room between slanted arrows. A message whose other end was logged first (an
+ * accept logged before its connect returned) is drawn from its own row to that earlier one:
+ * the picture keeps the log's order and times rather than moving either event.
+ */
+export function rowsOf(c: Conversation, stretch = 1): Rows {
 	const y: number[] = [];
 	const rows: Rows['rows'] = [];
 	let lastT = 0;
-	let lastY = FIRST_ROW - ROW;
+	let lastY = FIRST_ROW - ROW * stretch;
 	c.events.forEach((e, i) => {
-		const up = joinUp.get(i);
-		if (up !== undefined && y[up] !== undefined) {
-			y[i] = y[up];
-			return;
-		}
-		if (deferred.has(i)) return;
-		const pause = rows.length === 0 ? 0 : Math.max(0, e.t - lastT);
+		const pause = i === 0 ? 0 : Math.max(0, e.t - lastT);
 		const extra = pause <= 1 ? 0 : Math.min(40, Math.round(10 * Math.log10(pause)));
-		const rowY = lastY + ROW + extra + (pause >= GAP_MS ? 12 : 0);
+		const rowY = lastY + ROW * stretch + extra + (pause >= GAP_MS ? 12 : 0);
 		rows.push({ y: rowY, t: e.t, pause });
 		y[i] = rowY;
-		for (const j of joinDown.get(i) ?? []) y[j] = rowY;
 		lastY = rowY;
 		lastT = Math.max(lastT, e.t);
-	});
-	c.events.forEach((_, i) => {
-		y[i] ??= lastY; // (cannot happen: every deferred event has its row made later)
 	});
 	return { y, rows, height: lastY + ROW + BOTTOM };
 }
@@ -112,8 +90,11 @@ export interface Lanes {
 	openEnd(from: number, toward: number | undefined, fraction: number): number;
 }
 
-/** Lane spacing from the labels that have to fit: arrow labels between lanes, mark labels beside. */
-export function lanesOf(c: Conversation, labels: readonly Label[], sides: readonly Side[]): Lanes {
+/**
+ * Lane spacing from the labels that have to fit: arrow labels between lanes, mark labels beside;
+ * with `roomOutside`, the outer lanes' arrow labels also fit outside them.
+ */
+export function lanesOf(c: Conversation, labels: readonly Label[], sides: readonly Side[], roomOutside = false): Lanes {
 	const n = c.lanes.length;
 	let gap = 200;
 	let outerLeft = 80;
@@ -127,6 +108,8 @@ export function lanesOf(c: Conversation, labels: readonly Label[], sides: readon
 			if (e.type === 'reset' && lane.index === 0) outerLeft = Math.max(outerLeft, w + 10);
 			if (e.type === 'reset' && lane.index === n - 1) outerRight = Math.max(outerRight, w + 10);
 			if (lane.index === 0 && n === 1) outerRight = Math.max(outerRight, w + 20);
+			if (roomOutside && lane.index === 0) outerLeft = Math.max(outerLeft, w);
+			if (roomOutside && lane.index === n - 1) outerRight = Math.max(outerRight, w);
 		} else if (sides[i] === -1 && lane.index === 0) outerLeft = Math.max(outerLeft, w);
 		else if (sides[i] === 1 && lane.index === n - 1) outerRight = Math.max(outerRight, w);
 		else gap = Math.max(gap, w + 30);
@@ -169,46 +152,99 @@ export interface Box {
 	bottom: number;
 }
 
-/** An arrow's label, still to be placed above or below the arrow's start. */
-export interface ArrowLabel {
-	x1: number;
-	dir: Side;
-	y1: number;
-	label: Label;
+/** Where a text goes: its anchor point (on its baseline) and which end of the text that is. */
+export interface Place {
+	x: number;
+	baseline: number;
+	anchor: Anchor;
 }
 
-/** The room a text takes, roughly (from its length, not the font). */
+/** A text still to be placed: where it may go, best first. */
+export interface PendingText {
+	label: Label;
+	places: Place[];
+}
+
+/** The room a text takes, roughly (from its length, not the font), with its halo. */
 export function boxOf(x: number, baseline: number, anchor: Anchor, l: Label): Box {
 	const w = labelWidth(l);
 	const left = anchor === 'start' ? x : anchor === 'end' ? x - w : x - w / 2;
-	return { left, top: baseline - 10, right: left + w, bottom: baseline + 3 };
+	return { left: left - 1, top: baseline - 11, right: left + w + 1, bottom: baseline + 4 };
 }
 
-/** Where an arrow's label goes if nothing is in the way: above the arrow, just past its start. */
-export function defaultPlace(l: ArrowLabel): { x: number; baseline: number; anchor: Anchor } {
-	return { x: l.x1 + l.dir * 10, baseline: l.y1 - 6, anchor: l.dir > 0 ? 'start' : 'end' };
+const near = (dir: Side): Anchor => (dir > 0 ? 'start' : 'end');
+const far = (dir: Side): Anchor => (dir > 0 ? 'end' : 'start');
+
+/**
+ * Where an arrow's label may go, best first: above the arrow just past its start, below it,
+ * then by its head, then beside its start on the other side of its lifeline (where arrows that
+ * meet in one read leave no room between them), then a line further out. (x1, y1) is where the arrow starts, (x2, y2) where
+ * it ends.
+ */
+export function arrowLabelPlaces(x1: number, y1: number, x2: number, y2: number): Place[] {
+	const dir: Side = x2 >= x1 ? 1 : -1;
+	return [
+		{ x: x1 + dir * 10, baseline: y1 - 6, anchor: near(dir) },
+		{ x: x1 + dir * 10, baseline: y1 + 16, anchor: near(dir) },
+		{ x: x2 - dir * 16, baseline: y2 - 6, anchor: far(dir) },
+		{ x: x2 - dir * 16, baseline: y2 + 16, anchor: far(dir) },
+		{ x: x1 - dir * 12, baseline: y1 + 4, anchor: far(dir) },
+		{ x: x1 + dir * 10, baseline: y1 - 20, anchor: near(dir) },
+		{ x: x1 + dir * 10, baseline: y1 + 30, anchor: near(dir) },
+	];
+}
+
+/** Where a text beside a point of a lifeline may go: on `side` level with it, on the other side, then a little lower or higher. */
+export function besidePlaces(x: number, y: number, side: Side, gap = 12): Place[] {
+	const at = (s: Side, dy: number): Place => ({ x: x + s * gap, baseline: y + dy, anchor: near(s) });
+	return [at(side, 4), at(-side as Side, 4), at(side, 18), at(-side as Side, 18), at(side, -10), at(-side as Side, -10)];
+}
+
+/** Where a text under (or above) a point may go, centred on it. */
+export function underPlaces(x: number, y: number): Place[] {
+	return [18, -10, 32, -24].map((dy) => ({ x, baseline: y + dy, anchor: 'middle' as const }));
+}
+
+export interface Placement {
+	places: Place[];
+	/** Whether every text has a place that no arrow crosses and that covers no other text or mark. */
+	clean: boolean;
 }
 
 /**
- * An arrow's label goes above the arrow's start, or below it where that is clearer: where
- * fewer lines cross it and it covers no other text (`others`: every text placed or still to be).
+ * Each text at the first of its places that no arrow crosses, that overlaps no mark and no
+ * text placed before it, and that stays inside `frame`; a text with no such place goes where
+ * it is least in the way (and the placement is not clean).
  */
-export function placeArrowLabel(l: ArrowLabel, segments: readonly Segment[], others: readonly Box[]): { x: number; baseline: number; anchor: Anchor } {
-	const { x, baseline: above, anchor } = defaultPlace(l);
-	const cost = (baseline: number) => {
-		const box = boxOf(x, baseline, anchor, l.label);
-		return segments.filter((s) => crosses(s, box)).length + 10 * others.filter((o) => overlaps(o, box)).length;
-	};
-	const below = l.y1 + 15;
-	return { x, baseline: cost(above) > cost(below) ? below : above, anchor };
+export function placeTexts(texts: readonly PendingText[], segments: readonly Segment[], marks: readonly Box[], frame: Box): Placement {
+	const placed: Box[] = [];
+	let clean = true;
+	const places = texts.map(({ label, places: options }) => {
+		const cost = (p: Place) => {
+			const box = boxOf(p.x, p.baseline, p.anchor, label);
+			const outside = box.left < frame.left || box.right > frame.right || box.top < frame.top || box.bottom > frame.bottom ? 1 : 0;
+			return segments.filter((s) => crosses(s, box)).length + marks.filter((m) => overlaps(m, box)).length + placed.filter((o) => overlaps(o, box)).length + outside;
+		};
+		const costs = options.map(cost);
+		let best = costs.indexOf(0);
+		if (best < 0) {
+			clean = false;
+			best = costs.indexOf(Math.min(...costs));
+		}
+		const place = options[best]!;
+		placed.push(boxOf(place.x, place.baseline, place.anchor, label));
+		return place;
+	});
+	return { places, clean };
 }
 
-function overlaps(p: Box, q: Box): boolean {
+/** Whether two boxes share any area. */
+export function overlaps(p: Box, q: Box): boolean {
 	return p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom;
 }
 
 /** Whether a line segment passes through a box (Liang–Barsky clipping). */
-function crosses(s: Segment, { left, top, right, bottom }: Box): boolean {
+export function crosses(s: Segment, { left, top, right, bottom }: Box): boolean {
 	const dx = s.x2 - s.x1;
 	const dy = s.y2 - s.y1;
 	let t0 = 0;

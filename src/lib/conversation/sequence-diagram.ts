@@ -9,6 +9,10 @@
  * connection by byte offsets (conversation.ts), so two writes read at once are two arrows that
  * meet in one read, and one write read in parts is one arrow that forks.
  *
+ * Every event has its own row, in the log's order, at its own time: the same order and times as
+ * its table. The layout is tried with rows further apart (and room beside the outer lanes) until
+ * every text has a place no arrow crosses.
+ *
  * This module draws; the words are event-descriptions.ts, the numbers diagram-layout.ts, the
  * markup (and all escaping) svg.ts. The SVG carries classes only (no `style` attribute, no
  * `<style>`, nothing the page's Content-Security-Policy has to allow): SequenceDiagram.astro
@@ -20,30 +24,33 @@ import {
 	FIRST_ROW,
 	GAP_MS,
 	HEAD_H,
-	HEAD_HALF,
-	HEAD_LEN,
 	HEAD_TOP,
 	ROW,
 	TIME_COL,
-	boxOf,
-	defaultPlace,
+	arrowLabelPlaces,
+	besidePlaces,
 	laneHeadWidth,
 	lanesOf,
-	placeArrowLabel,
+	placeTexts,
 	rowsOf,
 	sideOf,
-	type Anchor,
-	type ArrowLabel,
+	underPlaces,
 	type Box,
+	type PendingText,
+	type Place,
 	type Segment,
+	type Lanes,
 	type Side,
 } from './diagram-layout.ts';
 import { labelOf, rowOf, summaryOf, type DiagramRow, type Label } from './event-descriptions.ts';
 import type { EventLog, EventType, SocketEvent } from './event-log.ts';
+import { legendOf, previewNotation, type LegendEntry, type Notation } from './legend.ts';
+import { acceptMark, arrowHead, bolt, closeMark, cross, endOfStreamMark, listenMark, pauseMark, readMark } from './shapes.ts';
 import { element, Markup, num, pathData, type Child } from './svg.ts';
 import { countOf, millisecondsText } from './wording.ts';
 
 export type { DiagramRow, Failure } from './event-descriptions.ts';
+export type { LegendEntry } from './legend.ts';
 export { escapeXml } from './svg.ts';
 
 export interface DiagramOptions {
@@ -56,6 +63,8 @@ export interface DiagramOptions {
 export interface SequenceDiagram {
 	svg: string;
 	rows: DiagramRow[];
+	/** What each kind of arrow and mark in this diagram means. */
+	legend: LegendEntry[];
 }
 
 /** What drawing one event needs, and where its parts go. */
@@ -71,41 +80,29 @@ interface Drawing {
 	xOf(process: string): number;
 	yOf(event: number): number;
 	openEnd(from: string, toward: string | undefined, fraction: number): number;
-	/** The shapes and texts of this event, in order; arrow labels are placed once all events are drawn. */
-	parts: (Markup | ArrowLabel)[];
-	/** Every arrow of the diagram (for placing labels where fewer lines cross them). */
+	/** The shapes and texts of this event, in order; texts are placed once all events are drawn. */
+	parts: (Markup | PendingText)[];
+	/** Every arrow of the diagram: no text may be crossed by one. */
 	segments: Segment[];
-	/** Every text placed so far. */
-	boxes: Box[];
+	/** The room every mark on a lifeline takes: no text may cover one. */
+	marks: Box[];
+	/** The kinds of arrow and mark drawn so far: what the legend explains. */
+	notation: Set<Notation>;
 }
 
-function text(x: number, y: number, anchor: Anchor, label: Label): Markup {
+function text({ x, baseline, anchor }: Place, label: Label): Markup {
 	const children: Child[] = label.preview !== undefined ? [`${label.text} `, element('tspan', { class: 'preview' }, [label.preview])] : [label.text];
-	return element('text', { class: label.cls !== undefined ? `label ${label.cls}` : 'label', x, y, 'text-anchor': anchor }, children);
+	return element('text', { class: label.cls !== undefined ? `label ${label.cls}` : 'label', x, y: baseline, 'text-anchor': anchor }, children);
 }
 
-/** A text at a fixed place: it takes its room at once. */
-function fixedText(d: Drawing, x: number, y: number, anchor: Anchor, label: Label): void {
-	d.boxes.push(boxOf(x, y, anchor, label));
-	d.parts.push(text(x, y, anchor, label));
+/** A text to be placed at the first of `places` that is clear. */
+function textAt(d: Drawing, places: Place[], label: Label): void {
+	d.parts.push({ label, places });
 }
 
-function arrowHead(x1: number, y1: number, x2: number, y2: number, cls: string): Markup {
-	const len = Math.hypot(x2 - x1, y2 - y1) || 1;
-	const [ux, uy] = [(x2 - x1) / len, (y2 - y1) / len];
-	const [bx, by] = [x2 - ux * HEAD_LEN, y2 - uy * HEAD_LEN];
-	return element('path', { class: cls, d: pathData('M', x2, ' ', y2, 'L', bx - uy * HEAD_HALF, ' ', by + ux * HEAD_HALF, 'L', bx + uy * HEAD_HALF, ' ', by - ux * HEAD_HALF, 'Z') });
-}
-
-function cross(x: number, y: number): Markup {
-	const s = 5;
-	return element('path', { class: 'cross', d: pathData('M', x - s, ' ', y - s, 'L', x + s, ' ', y + s, 'M', x - s, ' ', y + s, 'L', x + s, ' ', y - s) });
-}
-
-/** A lightning bolt beside (x, y): the reset. */
-function bolt(x: number, y: number, side: Side): Markup {
-	const cx = x + side * 12;
-	return element('path', { class: 'bolt', d: pathData('M', cx + 2, ' ', y - 9, 'L', cx - 4, ' ', y + 1, 'L', cx, ' ', y + 1, 'L', cx - 2, ' ', y + 9, 'L', cx + 4, ' ', y - 1, 'L', cx, ' ', y - 1, 'Z') });
+/** A mark's room, `r` around (x, y). */
+function markAt(d: Drawing, x: number, y: number, r: number): void {
+	d.marks.push({ left: x - r, top: y - r, right: x + r, bottom: y + r });
 }
 
 /** An arrow from (x1, y1) to (x2, y2); `head` empty for none. A program talking to itself: a loop out to the side and back. */
@@ -114,19 +111,21 @@ function arrow(d: Drawing, from: string | undefined, to: string | undefined, [x1
 	if (from !== undefined && to !== undefined && Math.abs(x2 - x1) < 0.5) {
 		const yEnd = y2 === y1 ? y1 + 10 : y2;
 		d.parts.push(element('path', { ...ends, d: pathData('M', x1, ' ', y1, 'h36V', yEnd, 'h-36') }), arrowHead(x1 + 36, yEnd, x2, yEnd, head));
-		d.segments.push({ x1, y1, x2: x1 + 36, y2: yEnd });
+		d.segments.push({ x1, y1, x2: x1 + 36, y2: y1 }, { x1: x1 + 36, y1, x2: x1 + 36, y2: yEnd }, { x1: x1 + 36, y1: yEnd, x2, y2: yEnd });
 		return;
 	}
 	d.parts.push(element('line', { ...ends, x1, y1, x2, y2 }));
 	if (head !== '') d.parts.push(arrowHead(x1, y1, x2, y2, head));
 	d.segments.push({ x1, y1, x2, y2 });
+	if (y2 < y1 - 0.5) d.notation.add('upward');
 }
 
-function arrowLabel(d: Drawing, x1: number, x2: number, y1: number, label: Label): void {
-	d.parts.push({ x1, dir: x2 >= x1 ? 1 : -1, y1, label });
+function arrowLabel(d: Drawing, [x1, y1, x2, y2]: [number, number, number, number], label: Label): void {
+	textAt(d, arrowLabelPlaces(x1, y1, x2, y2), label);
 }
 
 const messageClass: Partial<Record<EventType, string>> = { connect: 'arrow-connect', send: 'arrow-data', 'half-close': 'arrow-fin', 'datagram-sent': 'arrow-datagram' };
+const messageNotation: Partial<Record<EventType, Notation>> = { connect: 'connect', send: 'data', 'half-close': 'fin', 'datagram-sent': 'datagram' };
 
 /** A connect, send, half-close or datagram: to the events that received it, else towards where it went. */
 function drawMessage(d: Drawing): void {
@@ -135,25 +134,32 @@ function drawMessage(d: Drawing): void {
 	const ends = target?.events ?? [];
 	const cls = messageClass[e.type]!;
 	d.parts.push(element('circle', { class: 'dot', cx: x, cy: y, r: 3 }));
+	markAt(d, x, y, 3);
 	if (e.type === 'datagram-sent' && e.lost === true) {
 		const x2 = d.openEnd(e.process, target?.process, 0.5);
 		arrow(d, e.process, undefined, [x, y, x2, y + 8], `${cls} arrow-lost`, '');
-		const dir = x2 >= x ? 1 : -1;
+		const dir: Side = x2 >= x ? 1 : -1;
 		d.parts.push(cross(x2, y + 8));
-		fixedText(d, x2 + dir * 9, y + 12, dir > 0 ? 'start' : 'end', { text: 'lost', cls: 'failed' });
-		arrowLabel(d, x, x2, y, d.label);
+		markAt(d, x2, y + 8, 5);
+		arrowLabel(d, [x, y, x2, y + 8], d.label);
+		textAt(d, besidePlaces(x2, y + 8, dir, 9), { text: 'lost', cls: 'failed' });
+		d.notation.add('lost');
 	} else if (ends.length > 0) {
+		d.notation.add(messageNotation[e.type]!);
+		if (ends.length > 1) d.notation.add('forked');
 		for (const j of ends) arrow(d, e.process, c.events[j]!.process, [x, y, d.xOf(c.events[j]!.process), d.yOf(j)], cls);
-		arrowLabel(d, x, d.xOf(c.events[ends[0]!]!.process), y, d.label);
+		arrowLabel(d, [x, y, d.xOf(c.events[ends[0]!]!.process), d.yOf(ends[0]!)], d.label);
 	} else if (target?.process !== undefined) {
 		// The other end is in the run but did not log reading it: level, to its lifeline.
 		arrow(d, e.process, target.process, [x, y, d.xOf(target.process), y], `${cls} arrow-unread`);
-		arrowLabel(d, x, d.xOf(target.process), y, d.label);
+		arrowLabel(d, [x, y, d.xOf(target.process), y], d.label);
+		d.notation.add('unread');
 	} else {
 		const x2 = d.openEnd(e.process, undefined, 0.6);
 		arrow(d, e.process, undefined, [x, y, x2, y], `${cls} arrow-outside`);
-		arrowLabel(d, x, x2, y, d.label);
-		fixedText(d, x2 + (x2 > x ? 6 : -6), y + 4, x2 > x ? 'start' : 'end', { text: e.remote ?? c.remoteOf.get(e.socket) ?? '?', cls: 'address' });
+		arrowLabel(d, [x, y, x2, y], d.label);
+		textAt(d, besidePlaces(x2, y, x2 > x ? 1 : -1, 6), { text: e.remote ?? c.remoteOf.get(e.socket) ?? '?', cls: 'address' });
+		d.notation.add('outside');
 	}
 }
 
@@ -162,10 +168,13 @@ function drawRefused(d: Drawing): void {
 	const target = d.c.targets.get(d.i)?.process;
 	const x2 = d.openEnd(e.process, target, target !== undefined ? 0.75 : 0.6);
 	d.parts.push(element('circle', { class: 'dot failed', cx: x, cy: y, r: 3 }));
+	markAt(d, x, y, 3);
 	arrow(d, e.process, undefined, [x, y, x2, y], 'arrow-refused', '');
 	d.parts.push(cross(x2, y));
-	fixedText(d, x2, y + 18, 'middle', { text: e.error ?? 'failed', cls: 'failed' });
-	arrowLabel(d, x, x2, y, d.label);
+	markAt(d, x2, y, 5);
+	arrowLabel(d, [x, y, x2, y], d.label);
+	textAt(d, underPlaces(x2, y), { text: e.error ?? 'failed', cls: 'failed' });
+	d.notation.add('refused');
 }
 
 /** A reset arrives from the program that aborted (where it closed), or from outside the run. */
@@ -178,19 +187,23 @@ function drawReset(d: Drawing): void {
 			: [undefined, d.openEnd(e.process, undefined, 0.6), y, 'arrow-reset arrow-outside'];
 	arrow(d, from, e.process, [x1, y1, x, y], cls, 'head head-reset');
 	const dir: Side = x >= x1 ? 1 : -1;
-	arrowLabel(d, x1, x, y1, { text: 'RST', cls: 'failed' });
+	arrowLabel(d, [x1, y1, x, y], { text: 'RST', cls: 'failed' });
 	d.parts.push(bolt(x, y, dir));
-	fixedText(d, x + dir * 24, y + 4, dir > 0 ? 'start' : 'end', { text: e.error ?? 'reset', cls: 'failed' });
+	d.marks.push({ left: x + dir * 12 - 5, top: y - 9, right: x + dir * 12 + 5, bottom: y + 9 });
+	textAt(d, besidePlaces(x, y, dir, 24), { text: e.error ?? 'reset', cls: 'failed' });
+	d.notation.add('reset');
 }
 
 /** A mark on the lifeline, its label beside it. */
 const mark =
-	(shape: (x: number, y: number) => Markup) =>
+	(shape: (x: number, y: number) => Markup, notation: Notation) =>
 	(d: Drawing): void => {
 		d.parts.push(shape(d.x, d.y));
-		fixedText(d, d.x + d.side * 12, d.y + 4, d.side > 0 ? 'start' : 'end', d.label);
+		markAt(d, d.x, d.y, 7);
+		textAt(d, besidePlaces(d.x, d.y, d.side), d.label);
+		d.notation.add(notation);
+		if ((d.c.sources.get(d.i)?.length ?? 0) > 1) d.notation.add('joined');
 	};
-const readMark = (cls: string) => (x: number, y: number) => element('rect', { class: `mark ${cls}`, x: x - 4, y: y - 7, width: 8, height: 14, rx: 1.5 });
 
 const draw: { [T in EventType]: (d: Drawing) => void } = {
 	connect: drawMessage,
@@ -199,13 +212,13 @@ const draw: { [T in EventType]: (d: Drawing) => void } = {
 	'datagram-sent': drawMessage,
 	'connect-failed': drawRefused,
 	reset: drawReset,
-	listen: mark((x, y) => element('rect', { class: 'mark mark-listen', x: x - 6, y: y - 6, width: 12, height: 12 })),
-	accept: mark((x, y) => element('circle', { class: 'mark mark-accept', cx: x, cy: y, r: 5.5 })),
-	receive: mark(readMark('mark-receive')),
-	'datagram-received': mark(readMark('mark-receive')),
-	'peer-half-close': mark(readMark('mark-eof')),
-	close: mark((x, y) => element('path', { class: 'mark-close', d: pathData('M', x - 9, ' ', y, 'h18') })),
-	error: mark(cross),
+	listen: mark(listenMark, 'listen'),
+	accept: mark(acceptMark, 'accept'),
+	receive: mark(readMark, 'read'),
+	'datagram-received': mark(readMark, 'read'),
+	'peer-half-close': mark(endOfStreamMark, 'eof'),
+	close: mark(closeMark, 'close'),
+	error: mark(cross, 'error'),
 };
 
 /** The tooltip of an event: its row in one line. */
@@ -216,15 +229,51 @@ function tooltip(row: DiagramRow): string {
 	return `${row.time} ms: ${row.from}${to}: ${row.what}${bytes}${preview}`;
 }
 
+/**
+ * Layouts tried in turn until every text has a clear place: rows further apart, and room beside
+ * the outer lanes for the labels of arrows that leave none between them.
+ */
+const ATTEMPTS = [
+	{ roomOutside: false, stretch: 1 },
+	...[1, 1.25, 1.5, 2, 2.5, 3].map((stretch) => ({ roomOutside: true, stretch })),
+];
+
+/** The events drawn with rows `stretch` apart: their rows, shapes and texts, and whether every text found a clear place. */
+function drawEvents(c: Conversation, labels: readonly Label[], sides: readonly Side[], lanes: Lanes, stretch: number) {
+	const laneIndex = (process: string) => c.laneOf.get(process)!.index;
+	const xOf = (process: string) => lanes.x[laneIndex(process)]!;
+	const rows = rowsOf(c, stretch);
+	const segments: Segment[] = [];
+	const marks: Box[] = [];
+	const notation = new Set<Notation>();
+	const openEnd = (from: string, toward: string | undefined, fraction: number) => lanes.openEnd(laneIndex(from), toward === undefined ? undefined : laneIndex(toward), fraction);
+	const drawn = c.events.map((e, i) => {
+		const d: Drawing = { c, e, i, x: xOf(e.process), y: rows.y[i]!, label: labels[i]!, side: sides[i]!, xOf, yOf: (j) => rows.y[j]!, openEnd, parts: [], segments, marks, notation };
+		draw[e.type](d);
+		return d.parts;
+	});
+	const pending = drawn.flat().filter((part): part is PendingText => !(part instanceof Markup));
+	for (const { label } of pending) for (const note of previewNotation(label.preview)) notation.add(note);
+	const frame = { left: TIME_COL + 2, top: HEAD_TOP + HEAD_H + 2, right: lanes.width - 2, bottom: rows.height - 2 };
+	const placement = placeTexts(pending, segments, marks, frame);
+	const placeOf = new Map(pending.map((p, k) => [p, placement.places[k]!]));
+	const events = drawn.map((parts) => parts.map((part) => (part instanceof Markup ? part : text(placeOf.get(part)!, part.label))));
+	return { rows, events, notation, clean: placement.clean };
+}
+
 /** The log as an SVG sequence diagram, and the same events as rows of a table. */
 export function sequenceDiagram(log: EventLog, options: DiagramOptions): SequenceDiagram {
 	const c = new Conversation(log);
-	const { y, rows: timeRows, height } = rowsOf(c);
 	const labels = c.events.map((_, i) => labelOf(c, i));
 	const sides = c.events.map((_, i) => sideOf(c, i));
-	const lanes = lanesOf(c, labels, sides);
-	const laneIndex = (process: string) => c.laneOf.get(process)!.index;
-	const xOf = (process: string) => lanes.x[laneIndex(process)]!;
+	let lanes!: Lanes;
+	let drawing!: ReturnType<typeof drawEvents>;
+	for (const { roomOutside, stretch } of ATTEMPTS) {
+		lanes = lanesOf(c, labels, sides, roomOutside);
+		drawing = drawEvents(c, labels, sides, lanes, stretch);
+		if (drawing.clean) break;
+	}
+	const { rows: timeRows, height } = drawing.rows;
 	const bottom = height - BOTTOM / 2;
 	const p = options.idPrefix;
 
@@ -249,8 +298,9 @@ export function sequenceDiagram(log: EventLog, options: DiagramOptions): Sequenc
 	for (const row of timeRows) {
 		if (row.pause >= GAP_MS && row !== timeRows[0]) {
 			const mid = (previous + row.y) / 2;
-			const marks = lanes.x.map((x) => pathData('M', x - 7, ' ', mid - 1, 'l14 -5M', x - 7, ' ', mid + 5, 'l14 -5')).join('');
+			const marks = lanes.x.map((x) => pauseMark(x, mid)).join('');
 			const label = element('text', { class: 'pause-label', x: TIME_COL - 10, y: mid + 4, 'text-anchor': 'end' }, [`+${millisecondsText(row.pause)}`]);
+			drawing.notation.add('pause');
 			times.push(element('g', { class: 'pause' }, [label, element('path', { class: 'pause-mark', d: marks })], 'between'));
 		}
 		times.push(element('text', { class: 'time', x: TIME_COL - 10, y: row.y + 4, 'text-anchor': 'end' }, [millisecondsText(row.t)]));
@@ -258,37 +308,10 @@ export function sequenceDiagram(log: EventLog, options: DiagramOptions): Sequenc
 	}
 	times.push(element('line', { class: 'time-rule', x1: TIME_COL, y1: HEAD_TOP, x2: TIME_COL, y2: bottom }));
 
-	// The events, in log order: first their shapes, then the labels of arrows, each put above
-	// its arrow's start or, where other arrows cross there, below it.
-	const segments: Segment[] = [];
-	const boxes: Box[] = [];
-	const openEnd = (from: string, toward: string | undefined, fraction: number) => lanes.openEnd(laneIndex(from), toward === undefined ? undefined : laneIndex(toward), fraction);
-	const drawn = c.events.map((e, i) => {
-		const d: Drawing = { c, e, i, x: xOf(e.process), y: y[i]!, label: labels[i]!, side: sides[i]!, xOf, yOf: (j) => y[j]!, openEnd, parts: [], segments, boxes };
-		draw[e.type](d);
-		return d.parts;
-	});
-
 	const rows = c.events.map((_, i) => rowOf(c, i));
-	// Where each arrow label would go by default, so that one moved out of the way does not land on it.
-	const pending = new Map<ArrowLabel, Box>();
-	for (const parts of drawn) {
-		for (const part of parts) {
-			if (part instanceof Markup) continue;
-			const place = defaultPlace(part);
-			pending.set(part, boxOf(place.x, place.baseline, place.anchor, part.label));
-		}
-	}
-	const events = drawn.map((parts, i) => {
-		const body = parts.map((part) => {
-			if (part instanceof Markup) return part;
-			pending.delete(part);
-			const place = placeArrowLabel(part, segments, [...boxes, ...pending.values()]);
-			boxes.push(boxOf(place.x, place.baseline, place.anchor, part.label));
-			return text(place.x, place.baseline, place.anchor, part.label);
-		});
-		return element('g', { class: `event event-${c.events[i]!.type}`, 'data-event': String(i) }, [element('title', {}, [tooltip(rows[i]!)]), ...body]);
-	});
+	const events = drawing.events.map((body, i) =>
+		element('g', { class: `event event-${c.events[i]!.type}`, 'data-event': String(i) }, [element('title', {}, [tooltip(rows[i]!)]), ...body])
+	);
 
 	const svg = element(
 		'svg',
@@ -310,5 +333,5 @@ export function sequenceDiagram(log: EventLog, options: DiagramOptions): Sequenc
 		],
 		'inside'
 	);
-	return { svg: svg.xml, rows };
+	return { svg: svg.xml, rows, legend: legendOf(drawing.notation) };
 }
