@@ -1,10 +1,10 @@
 /**
  * `npm test`: every check of the project, in as little wall-clock time as two cores allow.
  *
- * The suites are npm scripts of their own (each runs alone too); this runs them side by side:
- * the example and unit tests from the start (they spend most of their time waiting on sockets
- * and child processes, which leaves a core to the rest), the two builds one after the other,
- * then the type check, the site tests and the browser tests, which need the builds.
+ * The suites are npm scripts of their own (each runs alone too). The example and unit tests
+ * run first and alone, two files at a time: several measure how fast a server answers, and
+ * a busy machine would fail them. Then the two builds, one after the other; then the type
+ * check, the site tests and the browser tests side by side.
  * Each suite's output is kept and printed whole when it ends, so two suites never interleave;
  * while they run, a line every 30 s says what is still running. Exits 1 if any suite failed,
  * after all have run (a broken build stops only what needs it), and ends with one line that
@@ -16,12 +16,16 @@ interface Suite {
 	script: string;
 	/** Suites that must have passed first. */
 	after?: string[];
+	/** Suites that must have ended first, passed or not (they only need the machine to themselves). */
+	waitsFor?: string[];
 }
 
-// The type check syncs Astro's content store as a build does: it runs after the builds, not beside them.
+// The example tests measure time (a concurrent server must answer 200 clients at once): they
+// run first, with the machine to themselves. The type check syncs Astro's content store as a
+// build does: it runs after the builds, not beside them.
 const SUITES: Suite[] = [
 	{ script: 'test:examples' },
-	{ script: 'build' },
+	{ script: 'build', waitsFor: ['test:examples'] },
 	{ script: 'build:subpath', after: ['build'] },
 	{ script: 'check', after: ['build:subpath'] },
 	{ script: 'test:site', after: ['build', 'build:subpath'] },
@@ -44,6 +48,7 @@ function run(suite: Suite): Promise<Outcome> {
 	let outcome = outcomes.get(suite.script);
 	if (outcome) return outcome;
 	outcome = (async () => {
+		await Promise.all((suite.waitsFor ?? []).map((script) => run(SUITES.find((s) => s.script === script)!)));
 		const needed = await Promise.all((suite.after ?? []).map((script) => run(SUITES.find((s) => s.script === script)!)));
 		if (needed.some((need) => !need.passed)) {
 			console.log(`\n==> ${suite.script}: not run, as ${suite.after!.join(' and ')} did not pass`);

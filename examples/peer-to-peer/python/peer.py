@@ -10,14 +10,13 @@ you type. Node does all three in one thread with one event loop, each started by
 ('connection', 'data', 'line'). Python's socket calls block (accept() waits until someone
 connects, recv() until bytes arrive), so here each waiting job gets a thread of its own:
 one thread accepts, every accepted connection and every message passed on gets a thread,
-and the main thread reads your commands. Threads share the kept messages and the next
-peer, so a lock guards them (Node needs none: its callbacks never run at the same time).
+the main thread reads your commands, and a lock guards the messages and next peer they
+share (Node needs none: its callbacks never run at the same time).
 
 You steer a peer by typing commands (one per line) into it:
   next HOST:PORT   pass messages on to the peer listening there
   send TEXT        start a message around the ring
   help             list the commands
-
 On the wire: one JSON object per line (README.md lists every byte).
   {"type":"message","id":"A-1","origin":"A","text":"hello","path":["A"]}
   {"type":"ack","id":"A-1"}                the receiver's answer on the same connection
