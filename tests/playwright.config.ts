@@ -8,8 +8,9 @@ export default defineConfig({
 	fullyParallel: true,
 	workers: 2,
 	retries: 0,
-	timeout: 30_000,
-	expect: { timeout: 10_000 },
+	// Generous: the browser tests share two cores with the site tests and the type check (tests/run.ts).
+	timeout: 60_000,
+	expect: { timeout: 15_000 },
 	reporter: process.env['CI'] ? 'line' : 'list',
 	forbidOnly: true,
 	use: {
