@@ -684,6 +684,7 @@ describe(`fuzz: every example server, Node and Python, under seeded malformed in
 					exchanges++;
 				};
 
+				const usedPorts = new Set<number>();
 				const fuzzing = loopUntil({ deadline, limit: MAX_CASES, concurrency: FUZZ_CONCURRENCY, stopped }, async (index) => {
 					const random = derivedRandom(SEED, name, 'case', index);
 					const size = () => pick(random, [0, 1, 2, MAX_DATAGRAM - 1, MAX_DATAGRAM, MAX_DATAGRAM + 1, 65_507, skewedSize(random, MAX_DATAGRAM), skewedSize(random, 65_507)]);
@@ -692,14 +693,22 @@ describe(`fuzz: every example server, Node and Python, under seeded malformed in
 					);
 					const waitForReplies = chance(random, 0.7);
 					const what = `case #${index} (${datagrams.length} datagrams of ${datagrams.map((d) => d.length).join(', ')} bytes${waitForReplies ? '' : ', socket closed at once'}): first ${show(datagrams[0]!)}`;
-					const socket = dgram.createSocket('udp4');
+					// A port no earlier case had: the OS may hand a just-closed port out again, and a late
+					// reply to the earlier case would then look like a wrong answer to this one.
+					let socket = dgram.createSocket('udp4');
+					for (let tries = 0; ; tries++) {
+						await new Promise<void>((bound) => socket.bind(0, '127.0.0.1', bound));
+						if (!usedPorts.has(socket.address().port) || tries === 20) break;
+						socket.close();
+						socket = dgram.createSocket('udp4');
+					}
+					usedPorts.add(socket.address().port);
 					socket.on('error', () => {});
 					const replies: Buffer[] = [];
 					socket.on('message', (message, from) => {
 						if (from.port === server.port) replies.push(message);
 					});
 					try {
-						await new Promise<void>((bound) => socket.bind(0, '127.0.0.1', bound));
 						for (const datagram of datagrams) await new Promise<void>((sent) => socket.send(datagram, server.port, '127.0.0.1', () => sent()));
 						if (waitForReplies) {
 							for (let waited = 0; waited < 300 && replies.length < datagrams.length; waited += 10) await sleep(10);
