@@ -57,8 +57,8 @@ def serve_client(conn: socket.socket, peer: str) -> None:
                 if not chunk:  # the client closed its sending side; ours is still open
                     if state == "half-close":
                         say(f"{peer} closed its sending side after {counted} more bytes; answering on mine")
-                        conn.sendall(f"you sent {counted} bytes and then closed your side; "
-                                     "my side is still open, so here is my answer\n".encode())
+                        answer = f"you sent {counted} bytes and then closed your side; my side is still open, so here is my answer\n"
+                        conn.sendall(answer.encode())
                     else:
                         say(f"{peer} closed the connection")  # an unfinished last line is dropped
                     conn.shutdown(socket.SHUT_WR)  # now we close ours too
