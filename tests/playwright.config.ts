@@ -16,6 +16,6 @@ export default defineConfig({
 	use: {
 		browserName: 'chromium',
 		launchOptions: { executablePath: findChromium(), args: chromiumArgs },
-		trace: 'retain-on-failure',
+		trace: 'off',
 	},
 });

@@ -38,23 +38,31 @@ test('every written page shows when its source file was last committed, and an e
 		const time = page.locator('footer time[datetime]');
 		const committed = lastCommitDate(sourceFile(path));
 		if (committed) {
-			await expect(time).toHaveAttribute('datetime', committed.toISOString());
+			await expect(time, `${path}'s date`).toHaveAttribute('datetime', committed.toISOString());
 		} else {
 			// A file git has never committed has no date to show (only in a working tree, never in CI).
-			await expect(time).toHaveCount(0);
+			await expect(time, `${path} has no date`).toHaveCount(0);
 		}
 		const edit = page.locator('footer a', { hasText: /edit page/i });
-		await expect(edit).toHaveAttribute('href', new RegExp(`/edit/main/${sourceFile(path).replace(/\./g, '\\.')}$`));
+		await expect(edit, `${path}'s edit link`).toHaveAttribute('href', new RegExp(`/edit/main/${sourceFile(path).replace(/\./g, '\\.')}$`));
 	}
 });
 
+/**
+ * The newest commit that changed the file, as Starlight reads it: the newest commit whose own
+ * change (against its first parent) touches the file. A merge's conflict resolution is not
+ * such a change, so `git log -1 -- file`, which can name the merge, is not the same date.
+ */
 function lastCommitDate(file: string): Date | undefined {
 	try {
-		const seconds = execFileSync('git', ['log', '-1', '--format=%ct', '--', file], {
+		const times = execFileSync('git', ['log', '--no-merges', '--format=%ct', '--', file], {
 			encoding: 'utf8',
 			stdio: ['ignore', 'pipe', 'ignore'],
-		}).trim();
-		return seconds ? new Date(Number(seconds) * 1000) : undefined;
+		})
+			.split('\n')
+			.filter(Boolean)
+			.map(Number);
+		return times.length > 0 ? new Date(Math.max(...times) * 1000) : undefined;
 	} catch {
 		return undefined; // a repository without any commit yet
 	}
