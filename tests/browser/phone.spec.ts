@@ -1,5 +1,7 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { builtPages, siteUrl } from '../support/builds.ts';
+import { pagesByKind } from '../support/page-kinds.ts';
+import { layOutWholePage } from '../support/lay-out.ts';
 
 /**
  * Every page reads on a 390 px phone: nothing makes the page scroll sideways, no code block
@@ -8,27 +10,34 @@ import { builtPages, siteUrl } from '../support/builds.ts';
  */
 test.use({ viewport: { width: 390, height: 800 } });
 
-for (const path of builtPages('root')) {
-	test(`${path} at 390 px: no sideways page scroll, no code cut off, every wide table shows it scrolls`, async ({ page }) => {
-		await page.goto(siteUrl(path));
-		const layout = await page.evaluate(() => {
-			// Laid out now, as a reader scrolling down would have it.
-			for (const block of document.querySelectorAll<HTMLElement>('.sl-markdown-content > *, .expressive-code, .ec-line')) block.style.contentVisibility = 'visible';
-			const cue = (table: HTMLElement) => {
-				const style = getComputedStyle(table);
-				return style.backgroundAttachment.includes('local') && style.backgroundAttachment.includes('scroll') && style.backgroundImage.includes('radial-gradient');
-			};
-			return {
-				pageWidth: document.documentElement.scrollWidth,
-				codeCutOff: [...document.querySelectorAll<HTMLElement>('pre.wrap')]
-					.filter((pre) => pre.scrollWidth > pre.clientWidth + 1)
-					.map((pre) => `${pre.closest('[id]')?.id}: ${pre.scrollWidth} px of code in ${pre.clientWidth} px`),
-				tablesWithoutCue: [...document.querySelectorAll<HTMLElement>('.sl-markdown-content table')]
-					.filter((table) => table.scrollWidth > table.clientWidth + 1 && !cue(table))
-					.map((table) => table.closest('[id]')?.id ?? table.textContent!.slice(0, 40)),
-			};
-		});
-		expect(layout).toEqual({ pageWidth: 390, codeCutOff: [], tablesWithoutCue: [] });
+// One test per kind of page, each page of the kind in turn: a test's own browser context costs
+// about as much as a page load, and these checks only read the page.
+for (const [kind, paths] of pagesByKind(builtPages('root'))) {
+	test(`every ${kind} page at 390 px: no sideways page scroll, no code cut off, every wide table shows it scrolls`, async ({ page }) => {
+		for (const path of paths) {
+			await page.goto(siteUrl(path));
+			expect.soft(await phoneLayout(page), path).toEqual({ pageWidth: 390, codeCutOff: [], tablesWithoutCue: [] });
+		}
+	});
+}
+
+/** What a 390 px screen shows of the page's widths: the page's, code blocks cut off, wide tables with no scroll cue. */
+async function phoneLayout(page: Page) {
+	await layOutWholePage(page);
+	return page.evaluate(() => {
+		const cue = (table: HTMLElement) => {
+			const style = getComputedStyle(table);
+			return style.backgroundAttachment.includes('local') && style.backgroundAttachment.includes('scroll') && style.backgroundImage.includes('radial-gradient');
+		};
+		return {
+			pageWidth: document.documentElement.scrollWidth,
+			codeCutOff: [...document.querySelectorAll<HTMLElement>('pre.wrap')]
+				.filter((pre) => pre.scrollWidth > pre.clientWidth + 1)
+				.map((pre) => `${pre.closest('[id]')?.id}: ${pre.scrollWidth} px of code in ${pre.clientWidth} px`),
+			tablesWithoutCue: [...document.querySelectorAll<HTMLElement>('.sl-markdown-content table')]
+				.filter((table) => table.scrollWidth > table.clientWidth + 1 && !cue(table))
+				.map((table) => table.closest('[id]')?.id ?? table.textContent!.slice(0, 40)),
+		};
 	});
 }
 

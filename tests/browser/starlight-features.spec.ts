@@ -20,17 +20,17 @@ test('the Examples group of the sidebar opens on an example page, marking it, an
 	await expect(group.locator('a[aria-current="page"]')).toHaveAttribute('href', '/examples/tcp-echo/');
 });
 
-for (const [index, path] of allPages.entries()) {
-	test(`${path} links to the previous and next page in course order`, async ({ page }) => {
+test('every page links to the previous and the next page in course order', async ({ page }) => {
+	for (const [index, path] of allPages.entries()) {
 		await page.goto(siteUrl(path));
 		const prev = page.locator('.pagination-links a[rel="prev"]');
 		const next = page.locator('.pagination-links a[rel="next"]');
-		if (index === 0) await expect(prev).toHaveCount(0);
-		else await expect(prev).toHaveAttribute('href', allPages[index - 1]!);
-		if (index === allPages.length - 1) await expect(next).toHaveCount(0);
-		else await expect(next).toHaveAttribute('href', allPages[index + 1]!);
-	});
-}
+		if (index === 0) await expect(prev, path).toHaveCount(0);
+		else await expect(prev, path).toHaveAttribute('href', allPages[index - 1]!);
+		if (index === allPages.length - 1) await expect(next, path).toHaveCount(0);
+		else await expect(next, path).toHaveAttribute('href', allPages[index + 1]!);
+	}
+});
 
 test('every written page shows when its source file was last committed, and an edit link to that file', async ({ page }) => {
 	for (const path of writtenPages.filter((path) => path !== '/')) {

@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { layOutWholePage } from './lay-out.ts';
 
 /**
  * Runs axe on the page (or on `include`) and returns one line per violation, naming the rule
@@ -11,11 +12,7 @@ export async function axeViolations(page: Page, include?: string): Promise<strin
 	// axe finds the colour behind a text by what stands at its place on screen; a block not laid
 	// out yet (content-visibility, course.css) has only a placeholder height, so what stands
 	// there is not what a reader scrolling to it sees. Lay the page out as that reader has it.
-	await page.evaluate(() => {
-		for (const block of document.querySelectorAll<HTMLElement>('.sl-markdown-content > *, .expressive-code, .ec-line, .sequence-picture')) {
-			block.style.contentVisibility = 'visible';
-		}
-	});
+	await layOutWholePage(page);
 	const builder = new AxeBuilder({ page }).setLegacyMode(true).options({ resultTypes: ['violations'] });
 	if (include) builder.include(include);
 	const results = await builder.analyze();

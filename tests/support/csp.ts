@@ -9,7 +9,8 @@ declare global {
 /**
  * Collects every Content-Security-Policy violation: the `securitypolicyviolation` events of
  * each document, and Chromium's "Refused to …" console reports (these also cover the
- * about:blank frame the StackBlitz SDK writes into). Call before the page loads.
+ * about:blank frame the StackBlitz SDK writes into). Call before the page loads. The function
+ * returned gives the violations seen since it was last called.
  */
 export async function watchViolations(page: Page): Promise<() => Promise<string[]>> {
 	const reported: string[] = [];
@@ -22,7 +23,7 @@ export async function watchViolations(page: Page): Promise<() => Promise<string[
 			window.cspViolations!.push(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'}: ${event.sample}`);
 		});
 	});
-	return async () => [...reported, ...(await page.evaluate(() => window.cspViolations ?? []))];
+	return async () => [...reported.splice(0), ...(await page.evaluate(() => window.cspViolations?.splice(0) ?? []))];
 }
 
 /** The page's own policy: exactly one `<meta http-equiv>`, with no 'unsafe-inline'. */

@@ -58,3 +58,10 @@ export function pagesCoveringEveryComponent(build: BuildName = 'root'): string[]
 	}
 	return builtPages(build).filter((path) => chosen.includes(path));
 }
+
+/** The pages grouped by kind, in the order given. */
+export function pagesByKind(paths: readonly string[]): Map<PageKind, string[]> {
+	const byKind = new Map<PageKind, string[]>();
+	for (const path of paths) byKind.set(kindOf(path), [...(byKind.get(kindOf(path)) ?? []), path]);
+	return byKind;
+}
