@@ -1,9 +1,9 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
-import { baseLinks } from './src/lib/markdown/base-links.ts';
-import { exampleRoutes } from './src/lib/sandbox/routes.ts';
-import { finishBuiltSite } from './src/lib/build/finish-built-site.ts';
+import { baseLinks } from './src/lib/markdown/base-links-integration.ts';
+import { exampleRoutes } from './src/lib/examples/routes-integration.ts';
+import { finishBuiltSite } from './src/lib/build/finish-built-site-integration.ts';
 import { lightTableOfContents } from './src/lib/toc/light-toc-integration.ts';
 import { highlightCache } from './src/lib/build/highlight-cache-integration.ts';
 import { LANGUAGE_HEAD_SCRIPT } from './src/lib/twins/language-choice.ts';

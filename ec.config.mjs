@@ -6,7 +6,7 @@ import { lineAnchorsPlugin } from './src/lib/examples/line-anchors.ts';
 import { tokenClassesPlugin } from './src/lib/build/token-classes.ts';
 import { withoutScrollTabindex } from './src/lib/build/drop-scroll-tabindex.ts';
 
-// `astro dev` writes no token stylesheet (src/lib/build/finish-built-site.ts runs after a
+// `astro dev` writes no token stylesheet (src/lib/build/finish-built-site-integration.ts runs after a
 // build), so there tokens keep their style attributes.
 const tokenClasses = process.env.NODE_ENV === 'production' ? [tokenClassesPlugin()] : [];
 

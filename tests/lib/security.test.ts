@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pagePolicy, SANDBOX_FRAME_SCRIPT, SANDBOX_STYLES, sitePolicy } from '../../src/lib/security/content-security-policy.ts';
-import { withPolicyMeta } from '../../src/lib/security/csp-integration.ts';
+import { withPolicyMeta } from '../../src/lib/security/page-policies.ts';
 import { cspHash, findInlineSources } from '../../src/lib/security/inline-sources.ts';
 import { stackBlitzSdkSource } from '../support/fake-stackblitz.ts';
 

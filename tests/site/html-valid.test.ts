@@ -1,5 +1,7 @@
 /**
- * html-validate over every built HTML page of both builds, with the checked-in
+ * html-validate over every built HTML page of the root build, and over one page of each kind
+ * and the 404 page of the sub-path build (its markup differs only in the prefix of its
+ * addresses; links.spec.ts and pages.spec.ts check those), with the checked-in
  * `.htmlvalidate.mjs` (the recommended preset; the few exceptions say why). A finding fails
  * the page's test, naming the file, line, column and rule.
  */
@@ -9,6 +11,7 @@ import { join, relative, sep } from 'node:path';
 import { describe, test } from 'node:test';
 import { FileSystemConfigLoader, HtmlValidate } from 'html-validate';
 import { builds, projectRoot, type BuildName } from '../support/builds.ts';
+import { pagesOfEveryKind } from '../support/page-kinds.ts';
 
 const htmlvalidate = new HtmlValidate(new FileSystemConfigLoader());
 
@@ -20,15 +23,24 @@ function htmlFiles(dir: string): string[] {
 		.sort();
 }
 
+/** The files of the build that are validated: all of the root build's, some of the sub-path build's. */
+function filesToValidate(build: BuildName): string[] {
+	const files = htmlFiles(builds[build].dir);
+	if (build === 'root') return files;
+	const chosen = new Set([...pagesOfEveryKind.map((path) => `${path.slice(1)}index.html`), '404.html']);
+	return files.filter((file) => chosen.has(relative(builds[build].dir, join(projectRoot, file)).split(sep).join('/')));
+}
+
 for (const build of Object.keys(builds) as BuildName[]) {
 	const { dir } = builds[build];
-	describe(`html-validate: every page of the ${build} build`, () => {
+	describe(`html-validate: ${build === 'root' ? 'every page' : 'one page of each kind'} of the ${build} build`, () => {
 		if (!existsSync(join(dir, 'index.html'))) {
 			test('the build exists', () => assert.fail(`No built site in ${dir}: run "npm run build && npm run build:subpath" first.`));
 			return;
 		}
-		const files = htmlFiles(dir);
-		test('finds the pages', () => assert.ok(files.length >= 8, `only ${files.length} HTML files in ${dir}`));
+		const files = filesToValidate(build);
+		const expected = build === 'root' ? 8 : pagesOfEveryKind.length + 1;
+		test('finds the pages', () => assert.ok(files.length >= expected, `only ${files.length} HTML files to validate in ${dir}`));
 		for (const file of files) {
 			test(file, async () => {
 				const report = await htmlvalidate.validateFile(join(projectRoot, file));

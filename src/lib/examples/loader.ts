@@ -15,7 +15,7 @@ import { setupFingerprint } from './highlight-cache.ts';
  */
 export function examplesLoader({ dir = process.env['EXAMPLES_DIR'] ?? './examples' }: { dir?: string } = {}): Loader {
 	return {
-		name: 'netcourse-examples',
+		name: 'netcourse:examples',
 		schema: exampleEntrySchema,
 		load: async ({ store, logger, config, renderMarkdown, parseData, generateDigest, watcher }) => {
 			const examplesDir = fileURLToPath(new URL(dir.replace(/\/?$/, '/'), config.root));

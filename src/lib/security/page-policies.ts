@@ -12,7 +12,7 @@ const SANDBOX_ELEMENT = '<example-sandbox';
  * Each page gets a `<meta http-equiv="content-security-policy">` made for it (hashes of exactly
  * its own inline code), and the site gets `_headers` (and `nginx-headers.conf`) with one policy
  * for the whole site for hosts that read it (Netlify, Cloudflare Pages). Run on the finished
- * pages (src/lib/build/finish-built-site.ts): the hashes can only be known once Starlight and
+ * pages (src/lib/build/finish-built-site-integration.ts): the hashes can only be known once Starlight and
  * Expressive Code have written the final HTML. Astro's own `security.csp` cannot serve: it does
  * not hash `is:inline` scripts nor Expressive Code's `style` attributes.
  */

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import { withPagePolicy, writeSitePolicy } from '../security/csp-integration.ts';
+import { withPagePolicy, writeSitePolicy } from '../security/page-policies.ts';
 import type { PagePolicyInput } from '../security/content-security-policy.ts';
 import { builtFiles } from './built-files.ts';
 import { COMPRESSIBLE, compressBeside } from './precompress.ts';
@@ -18,7 +18,7 @@ import { writeTokenStylesheet } from './token-stylesheet.ts';
 /**
  * What only the finished site allows, after everything else wrote its files: the stylesheet of
  * every code token style the pages use (token-stylesheet.ts), then one pass over the files that
- * reads each once, gives each page its Content-Security-Policy (csp-integration.ts) and writes
+ * reads each once, gives each page its Content-Security-Policy (page-policies.ts) and writes
  * its compressed copies (precompress.ts), then the site-wide policy files.
  */
 export function finishBuiltSite(): AstroIntegration {
@@ -39,7 +39,7 @@ export function finishBuiltSite(): AstroIntegration {
 							const html = content.toString('utf8');
 							for (const [, name] of html.matchAll(TOKEN_CLASS)) {
 								if (!renderedTokenStyles().has(name!)) {
-									throw new Error(`${relative(root, file)}: its code has the token class ${name}, which no code this build rendered stands for (kept from an earlier build?): delete node_modules/.astro and build again, see src/lib/build/finish-built-site.ts`);
+									throw new Error(`${relative(root, file)}: its code has the token class ${name}, which no code this build rendered stands for (kept from an earlier build?): delete node_modules/.astro and build again, see src/lib/build/finish-built-site-integration.ts`);
 								}
 							}
 							const page = withPagePolicy(html, relative(root, file));

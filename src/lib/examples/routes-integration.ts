@@ -3,7 +3,7 @@ import type { AstroIntegration } from 'astro';
 /** Adds the per-example routes: the example's page, its lab sheet, the index of examples, the sandbox request JSON and the folder zip. */
 export function exampleRoutes(): AstroIntegration {
 	return {
-		name: 'netcourse-example-routes',
+		name: 'netcourse:example-routes',
 		hooks: {
 			'astro:config:setup': ({ injectRoute }) => {
 				injectRoute({ pattern: '/sandbox/[name].json', entrypoint: './src/routes/sandbox-request.ts', prerender: true });

@@ -11,7 +11,7 @@ import type { HastPluginDefinition } from 'satteri';
  */
 export function baseLinks(): AstroIntegration {
 	return {
-		name: 'netcourse-base-links',
+		name: 'netcourse:base-links',
 		hooks: {
 			'astro:config:setup': ({ config }) => {
 				const processor = config.markdown.processor;
@@ -30,7 +30,7 @@ export function baseLinks(): AstroIntegration {
 export function baseLinksPlugin(base: string): HastPluginDefinition {
 	const prefix = base.replace(/\/+$/, '');
 	return {
-		name: 'netcourse-base-links',
+		name: 'netcourse:base-links',
 		element: {
 			filter: ['a'],
 			visit(node, ctx) {
