@@ -1,5 +1,7 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumArgs, findChromium } from './support/chromium.ts';
+import { chromiumArgs, findTestChromium } from './support/chromium.ts';
+
+const executablePath = findTestChromium();
 
 export default defineConfig({
 	testDir: './browser',
@@ -15,7 +17,7 @@ export default defineConfig({
 	forbidOnly: true,
 	use: {
 		browserName: 'chromium',
-		launchOptions: { executablePath: findChromium(), args: chromiumArgs },
+		launchOptions: { ...(executablePath ? { executablePath } : {}), args: chromiumArgs },
 		trace: 'off',
 	},
 });

@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { allPages, labSheetPages } from '../support/course.ts';
 import { builtPages, siteUrl, type BuildName } from '../support/builds.ts';
 import { watchPage, type PageProblems } from '../support/page-watch.ts';
-import { axeViolations } from '../support/axe.ts';
+import { axeViolations, removeRepeatedCodeLines } from '../support/axe.ts';
 import { policyOf, watchViolations } from '../support/csp.ts';
 import { pagesByKind, pagesCoveringEveryComponent, pagesOfEveryKind } from '../support/page-kinds.ts';
 
@@ -74,7 +74,8 @@ const VIEWS = [
 ] as const;
 
 // axe in every view on the fewest pages that hold every component, class and code colour of the
-// site (see page-kinds.ts); pages made only of what those hold add no new markup to check.
+// site (see page-kinds.ts); pages made only of what those hold add no new markup to check, nor
+// do lines of code shaped like one already checked.
 for (const path of pagesCoveringEveryComponent('root')) {
 	test(`${path} has no axe violations in the light and the dark theme at 1280 px, nor at 390 px`, async ({ page }) => {
 		test.setTimeout(90_000);
@@ -83,6 +84,7 @@ for (const path of pagesCoveringEveryComponent('root')) {
 			await page.addInitScript((value) => localStorage.setItem('starlight-theme', value), theme);
 			await page.goto(siteUrl(path));
 			await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+			await removeRepeatedCodeLines(page);
 			expect(await axeViolations(page), `${theme} theme, ${width} px`).toEqual([]);
 		}
 	});

@@ -80,7 +80,8 @@ test('no search code is fetched until search is opened; Ctrl+K opens it from the
 		if (request.resourceType() === 'script' || /pagefind/.test(request.url())) scripts.push(request.url());
 	});
 	await page.goto(siteUrl('/course/sockets/'), { waitUntil: 'networkidle' });
-	await page.waitForTimeout(1000); // well past the idle callback Starlight's own search uses
+	// Starlight's own search would start loading in an idle callback: let the browser's idle time come.
+	await page.evaluate(() => new Promise((resolve) => requestIdleCallback(() => requestIdleCallback(resolve))));
 	expect(scripts.filter((url) => /pagefind/.test(url))).toEqual([]);
 	const loadedBeforeOpening = scripts.length;
 
