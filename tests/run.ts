@@ -2,9 +2,9 @@
  * `npm test`: every check of the project, in as little wall-clock time as two cores allow.
  *
  * The suites are npm scripts of their own (each runs alone too). The example and unit tests
- * run first and alone, two files at a time: several measure how fast a server answers, and
- * a busy machine would fail them. Then the two builds, one after the other; then the type
- * check, the site tests and the browser tests side by side.
+ * run first, two files at a time, with only the type check beside them: several measure how
+ * fast a server answers, and a busy machine would fail them. Then the two builds, one after
+ * the other; then the site tests and the browser tests side by side.
  * Each suite's output is kept and printed whole when it ends, so two suites never interleave;
  * while they run, a line every 30 s says what is still running. Exits 1 if any suite failed,
  * after all have run (a broken build stops only what needs it), and ends with one line that
@@ -21,13 +21,15 @@ interface Suite {
 }
 
 // The example tests measure time (a concurrent server must answer 200 clients at once): they
-// run first, with the machine to themselves. The type check syncs Astro's content store as a
-// build does: it runs after the builds, not beside them.
+// run first, beside nothing heavier than the type check, which needs no build and fills the
+// share of the two cores they leave idle. It syncs Astro's content store as a build does, so
+// the builds wait for it. The browser tests, the longest suite, start as soon as both builds are
+// there; the site tests share the cores with them.
 const SUITES: Suite[] = [
 	{ script: 'test:examples' },
-	{ script: 'build', waitsFor: ['test:examples'] },
+	{ script: 'check' },
+	{ script: 'build', waitsFor: ['test:examples', 'check'] },
 	{ script: 'build:subpath', after: ['build'] },
-	{ script: 'check', after: ['build:subpath'] },
 	{ script: 'test:site', after: ['build', 'build:subpath'] },
 	{ script: 'test:browser', after: ['build', 'build:subpath'] },
 ];

@@ -14,7 +14,7 @@ import {
 	sandboxFiles,
 	sandboxRequests,
 } from '../support/fake-stackblitz.ts';
-import { editsKey, filesIdentity, type SavedEdits } from '../../src/lib/sandbox/saved-edits.ts';
+import { editsKey, filesIdentity, KEEP_INTERVAL_MS, type SavedEdits } from '../../src/lib/sandbox/saved-edits.ts';
 
 /**
  * Students' edits are never lost (issue 7): what a student changes in the sandbox is kept in
@@ -28,8 +28,6 @@ const PAGE = '/course/socket-functions/';
 const OTHER_PAGE = '/course/sockets/';
 const NAME = 'tcp-echo';
 const KEY = editsKey(NAME);
-/** The site keeps the files every 5 s; a little more for the round trip. */
-const KEEP_WAIT_MS = 12_000;
 
 const LOADED = /Your edited version from .+ is loaded\. Edits are kept only in this browser\./;
 const CORRUPT = 'Your saved edits for this example could not be read and were removed; the original files are loaded.';
@@ -69,6 +67,12 @@ async function run(page: Page): Promise<ReturnType<typeof exampleOn>> {
 	return parts;
 }
 
+/**
+ * The site keeps the files every KEEP_INTERVAL_MS: the test moves the page's clock (installed
+ * before the page loads) on to the next round instead of waiting for it.
+ */
+const nextKeepingRound = (page: Page) => page.clock.fastForward(KEEP_INTERVAL_MS);
+
 const stored = (page: Page) => page.evaluate((key) => localStorage.getItem(key), KEY);
 
 /**
@@ -104,6 +108,7 @@ test('edits are kept, come back after a reload, download as a zip and reset to t
 	const problems = await watchProblems(page);
 	const posts = await captureStackBlitz(page, 'fake');
 	const original = exampleFiles(NAME);
+	await page.clock.install();
 	await page.goto(siteUrl(PAGE));
 	let { example, iframe, status } = exampleOn(page);
 	// Said before anything is saved, by the Run button.
@@ -117,8 +122,9 @@ test('edits are kept, come back after a reload, download as a zip and reset to t
 	await editInSandbox(iframe, 'notes.txt', 'try a second client\n');
 	await editInSandbox(iframe, 'client.js', null);
 	const entry = async () => JSON.parse((await stored(page)) ?? 'null') as SavedEdits | null;
+	await nextKeepingRound(page);
 	await expect
-		.poll(entry, { timeout: KEEP_WAIT_MS })
+		.poll(entry)
 		.toEqual({
 			savedAt: expect.any(Number),
 			base: filesIdentity(original),
@@ -247,10 +253,12 @@ test('a full storage says so, and the sandbox keeps running', async ({ page }) =
 		};
 	});
 	await captureStackBlitz(page, 'fake');
+	await page.clock.install();
 	await page.goto(siteUrl(PAGE));
 	const { status, iframe, example } = await run(page);
 	await editInSandbox(iframe, 'server.js', '// too much for this browser\n');
-	await expect(status).toContainText("Could not keep your edits: this browser's storage is full", { timeout: KEEP_WAIT_MS });
+	await nextKeepingRound(page);
+	await expect(status).toContainText("Could not keep your edits: this browser's storage is full");
 	await expect(status).toHaveClass(/problem/);
 	await expect(iframe).toBeVisible();
 	expect(await sandboxFiles(iframe)).toMatchObject({ 'server.js': '// too much for this browser\n' });
@@ -294,13 +302,15 @@ test('when the browser refuses storage altogether, the sandbox runs and says edi
 		});
 	});
 	const posts = await captureStackBlitz(page, 'fake');
+	await page.clock.install();
 	await page.goto(siteUrl(PAGE), { waitUntil: 'load' });
 	expect(await page.evaluate(() => window.localStorage).catch((error: Error) => error.message)).toMatch(/Access is denied/);
 	const { status, iframe, example } = await run(page);
 	await expect(status).toContainText('Your edits cannot be kept');
 	expect(postedFiles(formFields(posts[0]!))).toEqual(exampleFiles(NAME));
 	await editInSandbox(iframe, 'server.js', '// not kept\n');
-	await expect(example.getByRole('button', { name: 'Download my version' })).toBeVisible({ timeout: KEEP_WAIT_MS });
+	await nextKeepingRound(page);
+	await expect(example.getByRole('button', { name: 'Download my version' })).toBeVisible();
 	await expect(iframe).toBeVisible();
 	expect(await problems()).toEqual([]);
 });

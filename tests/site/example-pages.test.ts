@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { DomUtils, parseDocument } from 'htmlparser2';
 import { parse as parseYaml } from 'yaml';
 import { builds, type BuildName } from '../support/builds.ts';
 import { examplePages, exampleNames, examplesDir } from '../support/examples.ts';
@@ -68,3 +69,24 @@ for (const build of Object.keys(builds) as BuildName[]) {
 		});
 	}
 }
+
+test('every “Try this” item of an example page that names a Node.js program or command also gives its Python form', () => {
+	const nodeForm = /\bnode\b|\.js\b/;
+	const pythonForm = /\bpython3?\b|\.py\b/;
+	assert.ok(exampleNames.length > 0);
+	for (const name of exampleNames) {
+		const path = `/examples/${name}/`;
+		const document = parseDocument(readFileSync(join(builds.root.dir, path, 'index.html'), 'utf8'));
+		const notes = DomUtils.findOne((el) => (el.attribs['class'] ?? '').split(/\s+/).includes('example-notes'), document.children);
+		assert.ok(notes, `${path} has notes`);
+		const heading = DomUtils.findOne((el) => /^h[2-6]$/.test(el.name) && DomUtils.textContent(el).trim() === 'Try this', [notes]);
+		const list = heading && DomUtils.nextElementSibling(heading);
+		assert.equal(list?.name, 'ul', `${path} has a “Try this” list`);
+		const items = DomUtils.findAll((el) => el.name === 'li' && el.parent === list, [list!]);
+		assert.ok(items.length > 0, `${path}: things to try`);
+		for (const item of items) {
+			const code = DomUtils.findAll((el) => el.name === 'code', [item]).map((el) => DomUtils.textContent(el)).join(' ');
+			if (nodeForm.test(code)) assert.match(code, pythonForm, `${path}: “${DomUtils.textContent(item).trim()}” names its Python form too`);
+		}
+	}
+});

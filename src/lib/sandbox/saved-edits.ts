@@ -27,6 +27,8 @@ export interface Edits {
 }
 
 export const EDITS_KEY_PREFIX = 'netcourse:edits:v1:';
+/** How often the student's files are kept while the sandbox is open. */
+export const KEEP_INTERVAL_MS = 5_000;
 
 export function editsKey(name: string): string {
 	return EDITS_KEY_PREFIX + name;

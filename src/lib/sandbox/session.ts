@@ -6,6 +6,7 @@ import {
 	editsBetween,
 	filesIdentity,
 	isEmpty,
+	KEEP_INTERVAL_MS,
 	studentFiles,
 	type Edits,
 	type Files,
@@ -25,8 +26,6 @@ import { focusStatus } from './focus-status.ts';
 const START_TIMEOUT_MS = 20_000;
 /** How long a call into the running sandbox (files snapshot, diff) may take. */
 const VM_TIMEOUT_MS = 10_000;
-/** How often the student's files are kept while the sandbox is open. */
-export const KEEP_INTERVAL_MS = 5_000;
 
 export interface SandboxHost {
 	/** The `<example-sandbox>` element: holds the status line, the frame and the edit buttons. */
