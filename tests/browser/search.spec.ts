@@ -9,70 +9,66 @@ async function searchFor(page: Page, query: string) {
 	return page.locator('#starlight__search .pagefind-ui__result-link').first();
 }
 
+/** The links of the result for one page: the page's own, then those of the sections shown under it. */
+const resultLinks = (page: Page, index: number) =>
+	page.locator('#starlight__search .pagefind-ui__result').nth(index).locator('.pagefind-ui__result-link');
+
+/** The href a result has for `sitePath` (e.g. `/instructors/#hosting`) in `build`. */
+const hrefIn = (build: BuildName, sitePath: string) => {
+	const url = new URL(siteUrl(sitePath, build));
+	return url.pathname + url.hash;
+};
+
+// The socket functions page is the first result for "accept", and the first section under it
+// must be the one whose heading names accept(): rank 1 of its sections, as a heading that names
+// the term is the strongest sign that a section is about it. In both builds, as each has its
+// own index and its links carry the base path.
 for (const build of ['root', 'subpath'] as BuildName[]) {
-	test(`search (${build} build) finds "accept" and lands on the socket functions page`, async ({ page }) => {
+	test(`search (${build} build) finds "accept" on the socket functions page, its section headed accept() first, and lands there`, async ({ page }) => {
 		await page.goto(siteUrl('/', build));
-		const firstResult = await searchFor(page, 'accept');
-		await expect(firstResult).toHaveAttribute('href', new URL(siteUrl('/course/socket-functions/', build)).pathname);
-		await firstResult.click();
+		await searchFor(page, 'accept');
+		const links = resultLinks(page, 0);
+		await expect(links.first()).toHaveAttribute('href', hrefIn(build, '/course/socket-functions/'));
+		await expect(links.nth(1)).toHaveAttribute('href', hrefIn(build, '/course/socket-functions/#accept-take-the-next-connection'));
+		await links.first().click();
 		await expect(page).toHaveURL(siteUrl('/course/socket-functions/', build));
 		await expect(page.locator('h1')).toContainText(/socket functions/i);
 	});
 }
 
-/** The links of the result for one page: the page's own, then those of the sections shown under it. */
-const resultLinks = (page: Page, index: number) =>
-	page.locator('#starlight__search .pagefind-ui__result').nth(index).locator('.pagefind-ui__result-link');
+// How the site words and ranks what Pagefind finds is the same under any base path: the root build.
+const path = (sitePath: string) => hrefIn('root', sitePath);
 
-for (const build of ['root', 'subpath'] as BuildName[]) {
-	/** The href a result has for `sitePath` (e.g. `/instructors/#hosting`) in this build. */
-	const path = (sitePath: string) => {
-		const url = new URL(siteUrl(sitePath, build));
-		return url.pathname + url.hash;
-	};
+test(`a word no page uses gets "no exact match", announced, and its loose matches are not called results`, async ({ page }) => {
+	await page.goto(siteUrl('/'));
+	await searchFor(page, 'getaddrinfo');
+	// A status element: screen readers announce what it says.
+	const status = page.getByRole('dialog').getByRole('status');
+	await expect(status).toHaveText(/^No page uses “getaddrinfo”\. Pages listed below, if any, are loose matches: /);
+	// Pagefind's own count ("17 results for getaddrinfo") would call them results.
+	const pagefindCount = page.locator('#starlight__search .pagefind-ui__message');
+	await expect(pagefindCount).toBeHidden();
+	// A word that pages use: no such message, and Pagefind's count is back.
+	await page.getByRole('dialog').getByRole('textbox', { name: 'Search' }).fill('accept');
+	await expect(pagefindCount).toHaveText(/^\d+ results for accept$/);
+	await expect(pagefindCount).toBeVisible();
+	await expect(page.locator('[data-search-status]')).toHaveText('');
+});
 
-	test(`a word no page uses (${build} build) gets "no exact match", announced, and its loose matches are not called results`, async ({ page }) => {
-		await page.goto(siteUrl('/', build));
-		await searchFor(page, 'getaddrinfo');
-		// A status element: screen readers announce what it says.
-		const status = page.getByRole('dialog').getByRole('status');
-		await expect(status).toHaveText(/^No page uses “getaddrinfo”\. Pages listed below, if any, are loose matches: /);
-		// Pagefind's own count ("17 results for getaddrinfo") would call them results.
-		const pagefindCount = page.locator('#starlight__search .pagefind-ui__message');
-		await expect(pagefindCount).toBeHidden();
-		// A word that pages use: no such message, and Pagefind's count is back.
-		await page.getByRole('dialog').getByRole('textbox', { name: 'Search' }).fill('accept');
-		await expect(pagefindCount).toHaveText(/^\d+ results for accept$/);
-		await expect(pagefindCount).toBeVisible();
-		await expect(page.locator('[data-search-status]')).toHaveText('');
-	});
-
-	// The socket functions page is the first result for "accept" (the test above), and the first
-	// section under it must be the one whose heading names accept(): rank 1 of its sections, as
-	// a heading that names the term is the strongest sign that a section is about it.
-	test(`"accept" (${build} build) shows the section headed accept() first under the socket functions page`, async ({ page }) => {
-		await page.goto(siteUrl('/', build));
-		await searchFor(page, 'accept');
-		const links = resultLinks(page, 0);
-		await expect(links.first()).toHaveAttribute('href', path('/course/socket-functions/'));
-		await expect(links.nth(1)).toHaveAttribute('href', path('/course/socket-functions/#accept-take-the-next-connection'));
-	});
-
-	test(`"sub-path", "subfolder", "nginx" and "Apache" (${build} build) find the hosting section for instructors`, async ({ page }) => {
-		await page.goto(siteUrl('/', build));
-		await searchFor(page, '');
-		const input = page.getByRole('dialog').getByRole('textbox', { name: 'Search' });
-		const results = page.locator('#starlight__search .pagefind-ui__result');
-		const hosting = path('/instructors/#hosting-the-site-on-your-own-server');
-		for (const term of ['sub-path', 'subfolder', 'nginx', 'Apache']) {
-			await input.fill('');
-			await expect(results).toHaveCount(0); // so what follows is this term's results
-			await input.fill(term);
-			await expect(results.first().locator('.pagefind-ui__result-link').first(), term).toHaveAttribute('href', path('/instructors/'));
-			await expect(results.first().locator(`.pagefind-ui__result-link[href="${hosting}"]`), term).toHaveCount(1);
-		}
-	});
-}
+test(`"sub-path", "subfolder", "nginx" and "Apache" find the hosting section for instructors`, async ({ page }) => {
+	await page.goto(siteUrl('/'));
+	await searchFor(page, '');
+	const input = page.getByRole('dialog').getByRole('textbox', { name: 'Search' });
+	const results = page.locator('#starlight__search .pagefind-ui__result');
+	const hosting = path('/instructors/#hosting-the-site-on-your-own-server');
+	for (const term of ['sub-path', 'subfolder', 'nginx', 'Apache']) {
+		await input.fill('');
+		await expect(results).toHaveCount(0); // so what follows is this term's results
+		await input.fill(term);
+		await expect(results.first().locator('.pagefind-ui__result-link').first(), term).toHaveAttribute('href', path('/instructors/'));
+		await expect(results.first().locator(`.pagefind-ui__result-link[href="${hosting}"]`), term).toHaveCount(1);
+	}
+});
 
 test('no search code is fetched until search is opened; Ctrl+K opens it from the keyboard', async ({ page }) => {
 	const scripts: string[] = [];

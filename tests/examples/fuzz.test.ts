@@ -14,7 +14,8 @@
  *
  * One seed drives it all: FUZZ_SEED=123 replays another run; a failure names the seed, the
  * server and the input, and fuzz case #i is always the same bytes, split and ending.
- * FUZZ_MS sets the fuzzing time per server (default 1500).
+ * FUZZ_MS sets the fuzzing time per server (default 1500), at most MAX_CASES connections; the
+ * well-formed clients stop with the fuzzing.
  */
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
@@ -22,6 +23,7 @@ import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startExampleServer, type ExampleServer } from './support/example-process.ts';
 import {
+	besideFuzzing,
 	bugLines,
 	chance,
 	derivedRandom,
@@ -636,9 +638,9 @@ describe(`fuzz: every example server, Node and Python, under seeded malformed in
 					const wrong = target.checkFuzz(result);
 					if (wrong) problems.push(`${describeCase(fuzz)}\n    ${wrong}\n    sent ${show(result.sent)}, got ${show(result.received)} (${result.ended})`);
 				});
-				const clients = Array.from({ length: WELL_FORMED_CLIENTS }, async (_, client) => {
-					for (let seq = 0; Date.now() < deadline && !stopped(); seq++) await wellFormed(client, seq, `c${client}-${seq}`);
-				});
+				const clients = Array.from({ length: WELL_FORMED_CLIENTS }, (_, client) =>
+					besideFuzzing(fuzzing, { deadline, stopped }, (seq) => wellFormed(client, seq, `c${client}-${seq}`))
+				);
 				const [cases] = await Promise.all([fuzzing, ...clients]);
 
 				await checkAfterwards(server, memory, output, problems);
@@ -723,9 +725,9 @@ describe(`fuzz: every example server, Node and Python, under seeded malformed in
 					}
 					if (replies.length > datagrams.length) problems.push(`${what}\n    ${replies.length} replies to ${datagrams.length} datagrams`);
 				});
-				const clients = Array.from({ length: WELL_FORMED_CLIENTS }, async (_, client) => {
-					for (let seq = 0; Date.now() < deadline && !stopped(); seq++) await wellFormed(client, seq);
-				});
+				const clients = Array.from({ length: WELL_FORMED_CLIENTS }, (_, client) =>
+					besideFuzzing(fuzzing, { deadline, stopped }, (seq) => wellFormed(client, seq))
+				);
 				const [cases] = await Promise.all([fuzzing, ...clients]);
 
 				await checkAfterwards(server, memory, output, problems);

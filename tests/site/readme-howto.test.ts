@@ -11,7 +11,8 @@
  * disk). Not as a symbolic link: Vite follows it to the real path, outside the copy, and Astro
  * then mistakes a package's component for one at the copy's root ("No cached compile metadata
  * found for .../node_modules/@astrojs/starlight/..."). Build caches (node_modules/.astro,
- * .vite) are left out, so the copy's build never touches this repository's.
+ * .vite) are left out, so the copy's build never touches this repository's; only the
+ * highlighted-code cache is copied in, as an author adding a page has built the site before.
  */
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
@@ -31,8 +32,9 @@ import {
 	writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { after, test } from 'node:test';
+import { HIGHLIGHT_CACHE_DIR } from '../../src/lib/examples/highlight-cache.ts';
 import { lineAnchorPrefix } from '../../src/lib/examples/line-anchors.ts';
 import { projectRoot } from '../support/builds.ts';
 
@@ -114,6 +116,9 @@ function copyRepository(dir: string): void {
 	for (const entry of readdirSync(modules)) {
 		if (!OWN_IN_COPY.has(entry)) linkTree(join(modules, entry), join(dir, 'node_modules', entry));
 	}
+	// An author adding a page has built the site before: only the new example's code is highlighted afresh.
+	const highlighted = relative(projectRoot, HIGHLIGHT_CACHE_DIR);
+	if (existsSync(HIGHLIGHT_CACHE_DIR) && !highlighted.startsWith('..')) cpSync(HIGHLIGHT_CACHE_DIR, join(dir, highlighted), { recursive: true });
 }
 
 let hardLinks = true;

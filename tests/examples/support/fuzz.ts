@@ -311,6 +311,23 @@ export async function loopUntil(
 }
 
 /**
+ * One well-formed client beside the fuzz connections: runs `exchange(seq)` over and over while
+ * `fuzzing` lasts (each client at least once), until `deadline` or `stopped()` turns true.
+ */
+export async function besideFuzzing(
+	fuzzing: Promise<unknown>,
+	{ deadline, stopped }: { deadline: number; stopped: () => boolean },
+	exchange: (seq: number) => Promise<void>
+): Promise<void> {
+	let fuzzed = false;
+	const done = () => {
+		fuzzed = true;
+	};
+	fuzzing.then(done, done);
+	for (let seq = 0; Date.now() < deadline && !stopped() && (seq === 0 || !fuzzed); seq++) await exchange(seq);
+}
+
+/**
  * How much a fuzzed server's memory may grow. Node frees a Buffer's memory only when V8
  * collects garbage, which it does for Buffers once about 64 MiB of them have piled up since
  * the last collection (V8's external memory limit); the servers join chunks with
