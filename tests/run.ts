@@ -2,7 +2,7 @@
  * `npm test`: every check of the project, in as little wall-clock time as two cores allow.
  *
  * The suites are npm scripts of their own (each runs alone too). The example and unit tests
- * run first, two files at a time, with only the type check beside them: several measure how
+ * run first, three files at a time (many wait on sockets and timers), with only the type check beside them: several measure how
  * fast a server answers, and a busy machine would fail them. Then the two builds, one after
  * the other; then the site tests and the browser tests side by side.
  * Each suite's output is kept and printed whole when it ends, so two suites never interleave;
