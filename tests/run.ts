@@ -2,9 +2,10 @@
  * `npm test`: every check of the project, in as little wall-clock time as two cores allow.
  *
  * The suites are npm scripts of their own (each runs alone too). The example and unit tests
- * run first, three files at a time (many wait on sockets and timers), with only the type check beside them: several measure how
- * fast a server answers, and a busy machine would fail them. Then the two builds, one after
- * the other; then the site tests and the browser tests side by side.
+ * run first, three files at a time (many wait on sockets and timers), with only the type
+ * check beside them: several measure how fast a server answers, and a busy machine would fail
+ * them. Then the two builds, one after the other; then the site tests and the browser tests
+ * side by side.
  * Each suite's output is kept and printed whole when it ends, so two suites never interleave;
  * while they run, a line every 30 s says what is still running. Exits 1 if any suite failed,
  * after all have run (a broken build stops only what needs it), and ends with one line that
