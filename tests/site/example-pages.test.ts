@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DomUtils, parseDocument } from 'htmlparser2';
+import { DomUtils } from 'htmlparser2';
 import { parse as parseYaml } from 'yaml';
 import { builds, type BuildName } from '../support/builds.ts';
+import { builtDocument, hasClass } from '../support/built-html.ts';
 import { examplePages, exampleNames, examplesDir } from '../support/examples.ts';
 
 interface FrontMatter {
@@ -76,8 +77,7 @@ test('every “Try this” item of an example page that names a Node.js program 
 	assert.ok(exampleNames.length > 0);
 	for (const name of exampleNames) {
 		const path = `/examples/${name}/`;
-		const document = parseDocument(readFileSync(join(builds.root.dir, path, 'index.html'), 'utf8'));
-		const notes = DomUtils.findOne((el) => (el.attribs['class'] ?? '').split(/\s+/).includes('example-notes'), document.children);
+		const notes = DomUtils.findOne(hasClass('example-notes'), builtDocument(path).children);
 		assert.ok(notes, `${path} has notes`);
 		const heading = DomUtils.findOne((el) => /^h[2-6]$/.test(el.name) && DomUtils.textContent(el).trim() === 'Try this', [notes]);
 		const list = heading && DomUtils.nextElementSibling(heading);

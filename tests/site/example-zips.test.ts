@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
-import type { Element } from 'domhandler';
 import { strFromU8, unzipSync } from 'fflate';
-import { DomUtils, parseDocument } from 'htmlparser2';
+import { DomUtils } from 'htmlparser2';
 import { builds } from '../support/builds.ts';
+import { builtDocument, hasClass } from '../support/built-html.ts';
 import { exampleFiles, exampleNames, examplesDir } from '../support/examples.ts';
 import { startCommand } from '../examples/support/twins.ts';
 
@@ -29,8 +29,7 @@ function unzipped(name: string): Record<string, string> {
 
 /** The code of each titled code block of a built page, title → code, one `\n` after each line. */
 function codeBlocks(page: string): Map<string, string> {
-	const document = parseDocument(readFileSync(join(builds.root.dir, page, 'index.html'), 'utf8'));
-	const hasClass = (name: string) => (element: Element) => (element.attribs['class'] ?? '').split(' ').includes(name);
+	const document = builtDocument(page);
 	const blocks = new Map<string, string>();
 	for (const figure of DomUtils.findAll(hasClass('frame'), document.children)) {
 		const title = DomUtils.findOne(hasClass('title'), figure.children);

@@ -6,26 +6,22 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { DomUtils, parseDocument } from 'htmlparser2';
+import type { Element } from 'domhandler';
+import { DomUtils } from 'htmlparser2';
 import { allPages, writtenPages, sourceFile } from '../support/course.ts';
-import { builds } from '../support/builds.ts';
-
-type Element = ReturnType<typeof DomUtils.findAll>[number];
+import { builtDocument, hasClass } from '../support/built-html.ts';
 
 const footerOf = (path: string) => {
-	const footer = DomUtils.findOne((el) => el.name === 'footer', parseDocument(readFileSync(join(builds.root.dir, path, 'index.html'), 'utf8')).children);
+	const footer = DomUtils.findOne((el) => el.name === 'footer', builtDocument(path).children);
 	assert.ok(footer, `${path} has no footer`);
 	return footer;
 };
 const find = (within: Element, test: (el: Element) => boolean) => DomUtils.findAll(test, [within]);
-const classes = (el: Element) => (el.attribs['class'] ?? '').split(/\s+/);
 
 test('every page links to the previous and the next page in course order', () => {
 	for (const [index, path] of allPages.entries()) {
-		const pagination = find(footerOf(path), (el) => classes(el).includes('pagination-links'));
+		const pagination = find(footerOf(path), hasClass('pagination-links'));
 		assert.equal(pagination.length, 1, `${path}: one set of previous and next links`);
 		const link = (rel: string) => find(pagination[0]!, (el) => el.name === 'a' && el.attribs['rel'] === rel).map((a) => a.attribs['href']);
 		assert.deepEqual(link('prev'), index === 0 ? [] : [allPages[index - 1]], `${path}: previous`);
