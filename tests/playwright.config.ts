@@ -10,7 +10,7 @@ export default defineConfig({
 	fullyParallel: true,
 	workers: 2,
 	retries: 0,
-	// Generous: the browser tests share two cores with the site tests and the type check (tests/run.ts).
+	// Generous: two workers fill both cores, and a long page takes a while to lay out and check.
 	timeout: 60_000,
 	expect: { timeout: 15_000 },
 	reporter: process.env['CI'] ? 'line' : 'list',

@@ -55,6 +55,8 @@ test('at 390 px a diagram wider than the column scrolls sideways in its own name
 	await page.setViewportSize(PHONE);
 	await openDiagrams(page, '/examples/tcp-echo/');
 	const picture = page.locator('figure.sequence-diagram .sequence-picture:visible').first();
+	// Off screen, its content is skipped (content-visibility) and has no width to scroll.
+	await picture.scrollIntoViewIfNeeded();
 	const box = await picture.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, overflowX: getComputedStyle(el).overflowX, shadow: getComputedStyle(el).backgroundImage }));
 	expect(box.scroll).toBeGreaterThan(box.client);
 	expect(box.overflowX).toBe('auto');
