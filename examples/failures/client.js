@@ -1,12 +1,14 @@
 // @ts-check
 /**
- * Five things that go wrong on a network, each made to happen on purpose, caught, and
- * explained: what Node reports, what Python raises, and what it means.
- *   1. connection refused    nothing listens on the port          ECONNREFUSED  ConnectionRefusedError
- *   2. address in use        a second program listens on a port   EADDRINUSE    OSError (errno EADDRINUSE)
- *   3. timeout               the server never answers             (no code)     TimeoutError
- *   4. reset by peer         the server aborts the connection     ECONNRESET    ConnectionResetError
- *   5. half-close            we stop sending but keep listening   (no error)    (no error)
+ * Seven things that happen to connections, six of them failures, each made to happen on
+ * purpose, caught, and explained: what Node reports, what Python raises, and what it means.
+ *   1. connection refused    nothing listens on the port           ECONNREFUSED  ConnectionRefusedError
+ *   2. address in use        a second program listens on a port    EADDRINUSE    OSError (errno EADDRINUSE)
+ *   3. timeout               the server never answers              (no code)     TimeoutError
+ *   4. reset by peer         the server aborts the connection      ECONNRESET    ConnectionResetError
+ *   5. unread data at close  a program closes without reading      ECONNRESET    ConnectionResetError
+ *   6. peer killed           its OS closes the socket normally     'end', EPIPE  b"", BrokenPipeError
+ *   7. half-close            we stop sending but keep listening    (no error)    (no error)
  *
  * The same calls in Python:
  *   net.connect(port, host)          sock = socket.create_connection((host, port))
@@ -15,12 +17,15 @@
  *   'error' event, error.code        except ConnectionResetError as e: e.errno
  *   socket.end()                     sock.shutdown(socket.SHUT_WR)
  *
- * Scenarios 2 to 5 need server.js running. Exits 0 if all five behaved as explained, else 1.
+ * Scenarios 2, 3, 4 and 7 need server.js running; 1, 5 and 6 make their own peer. Exits 0 if all
+ * seven behaved as explained, else 1.
  *
  * Run: node client.js [--host 127.0.0.1] [--port 7013]
  */
+import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 /** No scenario may take longer than this. */
@@ -46,11 +51,12 @@ const since = (start) => `${(performance.now() - start).toFixed(1)} ms`;
 /**
  * Connects; resolves with the socket, or with the error if the connection failed.
  * @param {number} toPort
+ * @param {boolean} [allowHalfOpen] keep our sending side open when the other side closes its own
  * @returns {Promise<net.Socket | ErrnoException>}
  */
-function connect(toPort) {
+function connect(toPort, allowHalfOpen = false) {
 	return new Promise((resolve) => {
-		const socket = net.connect(toPort, host);
+		const socket = net.connect({ port: toPort, host, allowHalfOpen });
 		socket.once('connect', () => {
 			socket.removeAllListeners('error');
 			resolve(socket);
@@ -77,7 +83,7 @@ function firstEvent(socket) {
 function describeEvent(event) {
 	if (event.what === 'data') return `it answered ${JSON.stringify(String(event.data))}`;
 	if (event.what === 'error') return `the socket failed with ${event.error?.code ?? event.error?.message}`;
-	return event.what === 'end' ? 'the server closed the connection' : 'nothing happened';
+	return event.what === 'end' ? 'the other side closed the connection normally' : 'nothing happened';
 }
 
 /** @param {ErrnoException} error @param {string} code */
@@ -170,8 +176,110 @@ async function resetByPeer() {
 	say(`the connection failed ${since(start)} after we sent the command`);
 	say(`Node error code: ${event.error.code}`);
 	say('Python: sock.recv() raises ConnectionResetError');
-	say('what it means: the other side aborted (it crashed, was killed or gave up), and anything still on the way is lost');
+	say('what it means: the other side aborted the connection instead of closing it (this server on purpose, with SO_LINGER 0), and anything still on the way is lost');
 	return expectCode(event.error, 'ECONNRESET');
+}
+
+/**
+ * Listens on a free port for one connection that is never read from (`pauseOnConnect`: the
+ * bytes stay in the operating system's receive buffer), connects to it, and resolves with both ends.
+ * @returns {Promise<{ listener: net.Server, ours: net.Socket, theirs: net.Socket }>}
+ */
+async function connectToNonReader() {
+	const listener = net.createServer({ pauseOnConnect: true });
+	await new Promise((resolve) => listener.listen(0, host, () => resolve(undefined)));
+	/** @type {Promise<net.Socket>} */
+	const accepted = new Promise((resolve) => listener.once('connection', resolve));
+	const ours = await connect(/** @type {net.AddressInfo} */ (listener.address()).port);
+	if (!(ours instanceof net.Socket)) throw ours;
+	return { listener, ours, theirs: await accepted };
+}
+
+async function closedWithUnreadData() {
+	const { listener, ours, theirs } = await connectToNonReader();
+	const request = 'bytes that nobody will read\n';
+	await new Promise((resolve) => ours.write(request, resolve));
+	say(`connected to a listener of our own that never reads, and sent it ${Buffer.byteLength(request)} bytes`);
+	await new Promise((resolve) => setTimeout(resolve, 100)); // time for them to arrive in its receive buffer
+	theirs.destroy(); // close() while unread bytes wait: the OS answers with a reset, not a FIN
+	say('the listener closed its end with our bytes still unread in its receive buffer');
+	const start = performance.now();
+	const event = await firstEvent(ours);
+	ours.destroy();
+	listener.close();
+	if (event.what !== 'error') {
+		say(`NOT as explained: ${describeEvent(event)}`);
+		return false;
+	}
+	say(`our connection failed ${since(start)} after that close`);
+	say(`Node error code: ${event.error.code}`);
+	say('Python: sock.recv() raises ConnectionResetError');
+	say('what it means: closing a socket with data still unread tells the sender "your bytes were thrown away": a reset, not a normal close');
+	return expectCode(event.error, 'ECONNRESET');
+}
+
+/**
+ * Starts peer.js, a second program that prints its port, accepts one connection, prints
+ * "accepted" and then does nothing. Returns it and a function that waits for its next line.
+ * @returns {{ peer: import('node:child_process').ChildProcess, nextLine: () => Promise<string> }}
+ */
+function startPeerProgram() {
+	const file = fileURLToPath(new URL('peer.js', import.meta.url));
+	const peer = spawn(process.execPath, [file, '--host', host], { stdio: ['ignore', 'pipe', 'inherit'] });
+	process.once('exit', () => peer.kill('SIGKILL')); // never leave it running, whatever happens here
+	/** @type {string[]} */
+	const lines = [];
+	/** @type {(() => void) | undefined} */
+	let wake;
+	peer.stdout?.on('data', (chunk) => {
+		lines.push(...String(chunk).split('\n').filter(Boolean));
+		wake?.();
+	});
+	/** @returns {Promise<string>} */
+	const nextLine = async () => {
+		while (lines.length === 0) await new Promise((resolve) => (wake = () => resolve(undefined)));
+		return /** @type {string} */ (lines.shift());
+	};
+	return { peer, nextLine };
+}
+
+async function peerKilled() {
+	const { peer, nextLine } = startPeerProgram();
+	const peerPort = Number(await nextLine());
+	// allowHalfOpen: when the peer's FIN arrives, Node must not close our side, so we can still send.
+	const ours = await connect(peerPort, true);
+	if (!(ours instanceof net.Socket)) {
+		peer.kill('SIGKILL');
+		say(`NOT as explained: could not connect to the other program: ${ours.message}`);
+		return false;
+	}
+	await nextLine(); // "accepted": the connection is the program's own now, not waiting in its queue
+	say(`connected to another program (process ${peer.pid}), then killed it with SIGKILL: it could not run a line of its own`);
+	peer.kill('SIGKILL');
+	const first = await firstEvent(ours);
+	if (first.what !== 'end') {
+		ours.destroy();
+		say(`NOT as explained: ${describeEvent(first)}`);
+		return false;
+	}
+	say("its operating system closed the killed program's socket normally: we got 'end' (Python: recv() returns b\"\")");
+	/** @param {string} text @returns {Promise<ErrnoException | null | undefined>} */
+	const send = (text) => new Promise((resolve) => ours.write(text, resolve));
+	ours.on('error', () => {}); // the write callback below reports the failure
+	const firstSend = await send('first message\n');
+	await new Promise((resolve) => setTimeout(resolve, 100)); // time for the peer's answer to that send
+	const secondSend = await send('second message\n');
+	ours.destroy();
+	if (firstSend || !secondSend) {
+		say(`NOT as explained: the first send ${firstSend ? `failed with ${firstSend.code}` : 'worked'}, the second ${secondSend ? `failed with ${secondSend.code}` : 'worked'}`);
+		return false;
+	}
+	say('the first send still "worked": the bytes left, and the peer\'s OS answered them with a reset');
+	say(`the second send failed: Node error code: ${secondSend.code}`);
+	say('Python: the first sock.sendall() returns, the second raises BrokenPipeError');
+	say('what it means: a program that dies, even by SIGKILL, does not reset its connections; its OS closes them normally. A send that returns only means the bytes left, not that anyone read them');
+	// Linux says EPIPE; Windows (and some other systems) report the peer's reset instead.
+	return process.platform === 'linux' || secondSend.code !== 'ECONNRESET' ? expectCode(secondSend, 'EPIPE') : true;
 }
 
 async function halfClose() {
@@ -210,6 +318,8 @@ const scenarios = [
 	['address already in use', addressInUse],
 	['timeout', timeout],
 	['connection reset by peer', resetByPeer],
+	['closed with unread data', closedWithUnreadData],
+	['peer killed', peerKilled],
 	['half-close', halfClose],
 ];
 

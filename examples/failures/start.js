@@ -1,5 +1,5 @@
 // @ts-check
-/** `npm start`: starts the misbehaving server on a free port, runs the five scenarios against it, stops the server. */
+/** `npm start`: starts the misbehaving server on a free port, runs the seven scenarios against it, stops the server. */
 import { launch, runProgram, startServer } from './launch.js';
 
 launch(async () => {

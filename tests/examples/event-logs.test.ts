@@ -76,19 +76,55 @@ const claims: Record<string, Claims> = {
 		},
 	},
 	// Scenario 1 a refused connect (after listening on a borrowed port and closing it), 2 a
-	// failed listen on the server's port, 3 to 5 one accepted connection each: 4 ends in a
-	// reset, 5 answers after the client's half-close.
+	// failed listen on the server's port, 3, 4 and 7 one connection to the server each: 4 ends
+	// in a reset, 7 answers after the client's half-close. 5 listens and connects inside the
+	// client and ends in a reset; 6 connects to peer.js, which is killed: the client's second
+	// send fails with EPIPE.
 	failures: {
-		connections: both(3),
-		listens: both(2),
+		connections: both(5),
+		listens: both(4),
 		connectFailed: ['ECONNREFUSED'],
-		resets: ['ECONNRESET'],
+		resets: ['ECONNRESET', 'ECONNRESET', 'EPIPE'],
 		errors: ['EADDRINUSE'],
 		also: (log) => {
+			const peer = log.processes.find((p) => p.name === (log.language === 'node' ? 'peer.js' : 'python/peer.py'));
+			assert.ok(peer, 'the killed peer program is in the log');
+			const killedEnd = log.events.find((e) => e.process === peer.id && e.type === 'accept')!;
+			const clientEnd = killedEnd.peer!;
+			assert.deepEqual(
+				eventsOf(log, clientEnd).map((e) => (e.type === 'reset' ? `reset ${e.error}` : e.type)),
+				// Node's recorder sees the second write() called, before the failure comes back.
+				['connect', 'peer-half-close', 'send', ...(log.language === 'node' ? ['send'] : []), 'reset EPIPE', 'close'],
+				'after the kill: a normal end (FIN), one send that returns, then EPIPE'
+			);
 			const halfClosed = log.events.find((event) => event.type === 'peer-half-close' && eventsOf(log, event.socket).some((e) => e.type === 'send' && e.bytes === 89));
 			assert.ok(halfClosed, 'no server socket answers 89 bytes after the client half-closed');
 			const answer = eventsOf(log, halfClosed.socket).find((e) => e.type === 'send' && e.bytes === 89)!;
 			assert.ok(answer.t >= halfClosed.t, 'the answer comes after the half-close');
+		},
+	},
+	// Part 1: a server listening on 127.0.0.1 and ::1 (two sockets, one port); the client's first
+	// try, ::1, is accepted, then it connects to "localhost" (IPv4 or IPv6, as the lookup says).
+	// Part 2: a server on 127.0.0.1 only; ::1 is refused, 127.0.0.1 accepted.
+	'names-and-addresses': {
+		connections: both(3),
+		listens: both(3),
+		connectFailed: ['ECONNREFUSED'],
+		resets: [],
+		errors: [],
+		also: (log) => {
+			const [first] = log.processes.filter((p) => /(^|\/)server\.(js|py)$/.test(p.name));
+			const listening = log.events.filter((e) => e.type === 'listen' && e.process === first!.id).map((e) => e.local!.replace(/\d+$/, 'PORT'));
+			assert.deepEqual(listening, ['127.0.0.1:PORT', '[::1]:PORT'], 'the first server listens on both loopback addresses');
+			assert.equal(new Set(log.events.filter((e) => e.type === 'listen' && e.process === first!.id).map((e) => e.local!.replace(/^.*:/, ''))).size, 1, 'on one port');
+			const [v6] = log.events.filter((e) => e.type === 'connect');
+			assert.match(v6!.remote!, /^\[::1\]:\d+$/, 'the first connection is over IPv6');
+			assert.match(v6!.local!, /^\[::1\]:\d+$/);
+			const failed = log.events.find((e) => e.type === 'connect-failed')!;
+			assert.match(failed.remote!, /^\[::1\]:\d+$/, 'the refused try is ::1');
+			const next = log.events.find((e) => e.type === 'connect' && e.process === failed.process)!;
+			assert.match(next.remote!, /^127\.0\.0\.1:\d+$/, 'then 127.0.0.1 accepts');
+			assert.ok(log.events.indexOf(next) > log.events.indexOf(failed));
 		},
 	},
 	// The raw client's connection (two requests), then the HTTP library's (two requests, kept alive).
@@ -428,7 +464,8 @@ function assertMatchesOutput(log: EventLog, output: string): void {
 	for (const [line, address] of all(/listening on (\S+:\d+)/g)) has('listen', (event) => event.local === address, line);
 	const accepted = all(/accepted a connection from (\S+:\d+)/g).map((match) => match[1]!);
 	if (accepted.length > 0) {
-		const remotes = log.events.filter((event) => event.type === 'accept').map((event) => event.remote!);
+		const servers = new Set(log.processes.filter((p) => /(^|\/)server\.(js|py)$/.test(p.name)).map((p) => p.id));
+		const remotes = log.events.filter((event) => event.type === 'accept' && servers.has(event.process)).map((event) => event.remote!);
 		assert.deepEqual(remotes.sort(), accepted.sort(), 'the connections the servers say they accepted');
 	}
 	for (const [line, remote, port] of all(/connected to (\S+:\d+) from local port (\d+)/g)) {

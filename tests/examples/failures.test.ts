@@ -36,34 +36,43 @@ function startPatterns(language: Language): RegExp[] {
 	const errorLines = (node: RegExp, python: RegExp) => (language === 'node' ? [node, python] : [python, node]);
 	return [
 		/^server: listening on 127\.0\.0\.1:\d+$/,
-		/^client: \[1\/5\] connection refused$/,
+		/^client: \[1\/7\] connection refused$/,
 		/^client: {3}connecting to 127\.0\.0\.1:\d+ failed after [\d.]+ ms$/,
 		...errorLines(/^client: {3}Node error code: ECONNREFUSED$/, /^client: {3}Python: .*ConnectionRefusedError$/),
 		/^client: {3}what it means: /,
-		/^client: \[2\/5\] address already in use$/,
+		/^client: \[2\/7\] address already in use$/,
 		...errorLines(/^client: {3}Node error code: EADDRINUSE$/, /^client: {3}Python: .*OSError with errno EADDRINUSE/),
 		/^client: {3}what it means: .*SO_REUSEADDR/,
-		/^client: \[3\/5\] timeout$/,
+		/^client: \[3\/7\] timeout$/,
 		/^client: {3}no answer; after \d{4,}\.\d ms of silence our timeout fired/,
 		...errorLines(/^client: {3}Node error code: none: /, /^client: {3}Python: .*TimeoutError/),
 		/^client: {3}what it means: /,
-		/^client: \[4\/5\] connection reset by peer$/,
+		/^client: \[4\/7\] connection reset by peer$/,
 		...errorLines(/^client: {3}Node error code: ECONNRESET$/, /^client: {3}Python: .*ConnectionResetError$/),
-		/^client: {3}what it means: /,
-		/^client: \[5\/5\] half-close$/,
+		/^client: {3}what it means: .*SO_LINGER 0/,
+		/^client: \[5\/7\] closed with unread data$/,
+		/^client: {3}the listener closed its end with our bytes still unread in its receive buffer$/,
+		...errorLines(/^client: {3}Node error code: ECONNRESET$/, /^client: {3}Python: sock\.recv\(\) rais(es|ed) ConnectionResetError$/),
+		/^client: {3}what it means: .*a reset, not a normal close$/,
+		/^client: \[6\/7\] peer killed$/,
+		/^client: {3}connected to another program \(process \d+\), then killed it/,
+		/^client: {3}its operating system closed the killed program's socket normally: /,
+		language === 'node' ? /^client: {3}the second send failed: Node error code: EPIPE$/ : /^client: {3}the second failed: Python: sock\.sendall\(\) raised BrokenPipeError$/,
+		/^client: {3}what it means: a program that dies, even by SIGKILL, does not reset its connections/,
+		/^client: \[7\/7\] half-close$/,
 		language === 'node'
 			? /^client: {3}sent "half-close\\n", then 34 more bytes, then called end\(\)/
 			: /^client: {3}sent "half-close\\n", then 34 more bytes, then called sock\.shutdown\(socket\.SHUT_WR\)/,
 		/^client: {3}after closing our side we still received 89 bytes: "you sent 34 bytes and then closed your side; my side is still open, so here is my answer\\n"$/,
 		...errorLines(/^client: {3}Node error code: none: /, /^client: {3}Python: .*shutdown\(socket\.SHUT_WR\)/),
 		/^client: {3}what it means: /,
-		/^client: all 5 scenarios behaved as explained$/,
+		/^client: all 7 scenarios behaved as explained$/,
 		/^server: stopping$/,
 	];
 }
 
 for (const language of ['node', 'python'] as const) {
-	it(`failures (${language}): the start command exits 0 and shows all five scenarios, each explained`, async () => {
+	it(`failures (${language}): the start command exits 0 and shows all seven scenarios, each explained`, async () => {
 		const output = await assertStartPrints('failures', language, startPatterns(language));
 		assert.doesNotMatch(output, /NOT as explained/);
 	});
@@ -221,10 +230,10 @@ for (const impl of clients) {
 			try {
 				const { code, stdout } = await runClient(impl, (polite.address() as net.AddressInfo).port);
 				assert.equal(code, 1);
-				assert.match(stdout, /^client: \[3\/5\] timeout\nclient: {3}sent "silent\\n".*\nclient: {3}NOT as explained: it answered "hello\\n"$/m);
-				assert.match(stdout, /^client: \[4\/5\] connection reset by peer\n.*\nclient: {3}NOT as explained: it answered "hello\\n"$/m);
+				assert.match(stdout, /^client: \[3\/7\] timeout\nclient: {3}sent "silent\\n".*\nclient: {3}NOT as explained: it answered "hello\\n"$/m);
+				assert.match(stdout, /^client: \[4\/7\] connection reset by peer\n.*\nclient: {3}NOT as explained: it answered "hello\\n"$/m);
 				assert.match(stdout, /^client: {3}NOT as explained: got "hello\\n/m);
-				assert.match(stdout, /^client: 3 of 5 scenarios did not behave as explained$/m);
+				assert.match(stdout, /^client: 3 of 7 scenarios did not behave as explained$/m);
 			} finally {
 				polite.close();
 			}
@@ -240,7 +249,7 @@ for (const impl of clients) {
 			const start = impl.language === 'node' ? 'node server\\.js' : 'python3 server\\.py';
 			assert.match(stdout, new RegExp(`^client: {3}NOT as explained: listening on 127\\.0\\.0\\.1:\\d+ worked, so the server is not running\\. Start it first: ${start}$`, 'm'));
 			assert.match(stdout, new RegExp(`^client: {3}nothing is listening on 127\\.0\\.0\\.1:${port}\\. Start the server first: ${start}$`, 'm'));
-			assert.match(stdout, /^client: 4 of 5 scenarios did not behave as explained$/m);
+			assert.match(stdout, /^client: 4 of 7 scenarios did not behave as explained$/m);
 		});
 	});
 }
@@ -253,9 +262,9 @@ describe('failures interop: each client against the other language’s server', 
 				try {
 					const { code, stdout } = await runClient(client, running.port);
 					assert.doesNotMatch(stdout, /NOT as explained/);
-					const titles = ['connection refused', 'address already in use', 'timeout', 'connection reset by peer', 'half-close'];
-					for (const [i, title] of titles.entries()) assert.match(stdout, new RegExp(`^client: \\[${i + 1}/5\\] ${title}$`, 'm'));
-					assert.match(stdout, /^client: all 5 scenarios behaved as explained$/m);
+					const titles = ['connection refused', 'address already in use', 'timeout', 'connection reset by peer', 'closed with unread data', 'peer killed', 'half-close'];
+					for (const [i, title] of titles.entries()) assert.match(stdout, new RegExp(`^client: \\[${i + 1}/7\\] ${title}$`, 'm'));
+					assert.match(stdout, /^client: all 7 scenarios behaved as explained$/m);
 					assert.equal(code, 0);
 				} finally {
 					await running.stop();

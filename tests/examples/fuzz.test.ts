@@ -145,6 +145,58 @@ const tcpEcho: Omit<TcpTarget, 'name' | 'program'> = {
 	},
 };
 
+// ---- names-and-addresses ----------------------------------------------------------------------
+
+const WHOAMI_UNKNOWN = 'error: unknown command; the only command is whoami\n';
+const WHOAMI_TOO_LONG = `error: line longer than ${MAX_LINE} bytes, closing\n`;
+
+/** What a names-and-addresses server answers to `sent` from 127.0.0.1:`port`: a line per line ("\r\n" too), up to the first over 1 MiB. */
+function whoamiReply(sent: Buffer, port: number): Buffer {
+	const replies: string[] = [];
+	for (let start = 0; ; ) {
+		const newline = sent.indexOf(0x0a, start);
+		if ((newline === -1 ? sent.length : newline) - start > MAX_LINE) {
+			replies.push(WHOAMI_TOO_LONG);
+			break;
+		}
+		if (newline === -1) break; // an unfinished last line is dropped
+		let line = sent.subarray(start, newline);
+		start = newline + 1;
+		if (line.at(-1) === 0x0d) line = line.subarray(0, -1);
+		replies.push(line.toString('latin1') === 'whoami' ? `AF_INET 127.0.0.1 port ${port}\n` : WHOAMI_UNKNOWN);
+	}
+	return Buffer.from(replies.join(''));
+}
+/** The client's port as the first answer in `received` names it (fuzz connections come from 127.0.0.1). */
+const whoamiPort = (received: Buffer) => Number(/^AF_INET 127\.0\.0\.1 port (\d+)$/m.exec(received.toString('latin1'))?.[1] ?? 0);
+
+const namesAndAddresses: Omit<TcpTarget, 'name' | 'program'> = {
+	example: 'names-and-addresses',
+	args: [],
+	grammar: {
+		valid: (random) => Buffer.from(`${pick(random, ['whoami', 'whoami', 'whoami\r', 'WHOAMI', '', ' whoami', randomText(random, 30)])}\n`),
+		oversize: (random) => Buffer.concat([Buffer.from('whoami\n'), padded('whoami', nearLimit(random, MAX_LINE)), Buffer.from(newlineOrNot(random))]),
+		tokens: ['whoami', 'whoami\r\n', '\r'],
+	},
+	wellFormed(random, tag) {
+		const lines = Array.from({ length: 1 + int(random, 6) }, (_, i) => (chance(random, 0.6) ? `whoami${chance(random, 0.3) ? '\r' : ''}` : `${tag}.${i} ${randomText(random, 100)}`));
+		const sent = Buffer.from(lines.map((line) => `${line}\n`).join(''));
+		return {
+			chunks: splitRandomly(sent, random, 6),
+			done: (received) => countLines(received) >= lines.length,
+			verify(received) {
+				const expected = whoamiReply(sent, whoamiPort(received));
+				return received.equals(expected) ? undefined : `expected ${show(expected)}\n    got ${show(received)}`;
+			},
+		};
+	},
+	// Every complete line gets its answer, in order; an overlong one ends it all with the error line.
+	checkFuzz({ sent, received }) {
+		const expected = whoamiReply(sent, whoamiPort(received));
+		return isPrefixOf(received, expected) ? undefined : `the reply is not the start of ${show(expected)}`;
+	},
+};
+
 // ---- tcp-framing ------------------------------------------------------------------------------
 
 const frame = (payload: Buffer) => {
@@ -549,7 +601,7 @@ const servers = twins('server.js', 'python/server.py');
 const SYNC_MODES: Record<Language, string[]> = { node: ['concurrent', 'sequential'], python: ['concurrent', 'threaded', 'sequential'] };
 
 const tcpTargets: TcpTarget[] = [
-	...[tcpEcho, tcpFraming, rpc, httpByHand, failures].flatMap((target) =>
+	...[tcpEcho, namesAndAddresses, tcpFraming, rpc, httpByHand, failures].flatMap((target) =>
 		servers.map((program) => ({ ...target, program, name: `${target.example} server (${program.label})` }))
 	),
 	...servers.flatMap((program) =>

@@ -39,7 +39,7 @@ function holdConnection(port: number): Promise<{ send: (line: string) => Promise
 			resolve({
 				send: (line) =>
 					new Promise((done) => {
-						socket.on('close', () => done({ received: Buffer.concat(parts), ended: 'closed' }));
+						socket.on('close', () => done({ received: Buffer.concat(parts), ended: 'closed', localPort: socket.localPort ?? 0 }));
 						socket.write(line);
 					}),
 			})

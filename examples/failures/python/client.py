@@ -1,10 +1,12 @@
-"""Five things that go wrong on a network, each made to happen on purpose, caught, and
-explained: what Python raises, what Node reports, and what it means.
+"""Seven things that happen to connections, six of them failures, each made to happen on
+purpose, caught, and explained: what Python raises, what Node reports, and what it means.
   1. connection refused    nothing listens on the port          ConnectionRefusedError          ECONNREFUSED
   2. address in use        a second program listens on a port   OSError, errno EADDRINUSE       EADDRINUSE
   3. timeout               the server never answers             TimeoutError                    (no code)
   4. reset by peer         the server aborts the connection     ConnectionResetError            ECONNRESET
-  5. half-close            we stop sending but keep listening   (no exception)                  (no error)
+  5. unread data at close  a program closes without reading     ConnectionResetError            ECONNRESET
+  6. peer killed           its OS closes the socket normally    b"", then BrokenPipeError       'end', then EPIPE
+  7. half-close            we stop sending but keep listening   (no exception)                  (no error)
 
 The Python twin of client.js. Node reports a failure later, as an 'error' event whose
 error.code names it ('ECONNREFUSED'). Python's socket calls block until they are done, so a
@@ -18,7 +20,8 @@ So each scenario below is a try/except around one call:
   sock.shutdown(socket.SHUT_WR)                       "I am done sending"; recv() still works
 Every wait has a limit (timeout=..., settimeout()), so no scenario can hang.
 
-Scenarios 2 to 5 need server.py running. Exits 0 if all five behaved as explained, else 1.
+Scenarios 2, 3, 4 and 7 need server.py running; 1, 5 and 6 make their own peer. Exits 0 if all
+seven behaved as explained, else 1.
 
 Run: python3 client.py [--host 127.0.0.1] [--port 7013]
 """
@@ -30,6 +33,7 @@ import errno
 import json
 import os
 import socket
+import subprocess
 import sys
 import time
 
@@ -150,14 +154,84 @@ def reset_by_peer(host: str, port: int) -> bool:
             say(f"the connection failed {since(start)} after we sent the command")
             say(f"Python: sock.recv() raised {type(error).__name__}")
             say("Node error code: ECONNRESET")
-            say("what it means: the other side aborted (it crashed, was killed or gave up), "
-                "and anything still on the way is lost")
+            say("what it means: the other side aborted the connection instead of closing it "
+                "(this server on purpose, with SO_LINGER 0), and anything still on the way is lost")
             if isinstance(error, ConnectionResetError):
                 return True
             say(f"NOT as explained: expected ConnectionResetError, got {type(error).__name__}: {error}")
             return False
     say(f"NOT as explained: it answered {quoted(data)}" if data else "NOT as explained: the server closed the connection")
     return False
+
+
+def closed_with_unread_data(host: str, port: int) -> bool:
+    # A listener of our own that accepts one connection and never reads from it.
+    with socket.create_server((host, 0)) as listener:
+        with socket.create_connection(listener.getsockname(), timeout=SCENARIO_LIMIT_S) as sock:
+            theirs, _ = listener.accept()
+            request = b"bytes that nobody will read\n"
+            sock.sendall(request)
+            say(f"connected to a listener of our own that never reads, and sent it {len(request)} bytes")
+            time.sleep(0.1)  # time for them to arrive in its receive buffer
+            theirs.close()  # close() while unread bytes wait: the OS answers with a reset, not a FIN
+            say("the listener closed its end with our bytes still unread in its receive buffer")
+            start = time.perf_counter()
+            try:
+                data = sock.recv(65536)
+            except OSError as error:
+                say(f"our connection failed {since(start)} after that close")
+                say(f"Python: sock.recv() raised {type(error).__name__}")
+                say("Node error code: ECONNRESET")
+                say('what it means: closing a socket with data still unread tells the sender "your bytes were '
+                    'thrown away": a reset, not a normal close')
+                if isinstance(error, ConnectionResetError):
+                    return True
+                say(f"NOT as explained: expected ConnectionResetError, got {type(error).__name__}: {error}")
+                return False
+    say(f"NOT as explained: it answered {quoted(data)}" if data else "NOT as explained: the listener closed the connection normally")
+    return False
+
+
+def peer_killed(host: str, port: int) -> bool:
+    # peer.py: prints its port, accepts one connection, prints "accepted", then waits to be killed.
+    peer_program = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peer.py")
+    peer = subprocess.Popen([sys.executable, peer_program, "--host", host], stdout=subprocess.PIPE, text=True)
+    try:
+        first_line = peer.stdout.readline()
+        if not first_line.strip().isdigit():
+            say(f"NOT as explained: the other program did not start (it printed {first_line!r})")
+            return False
+        peer_port = int(first_line)
+        with socket.create_connection((host, peer_port), timeout=SCENARIO_LIMIT_S) as sock:
+            peer.stdout.readline()  # "accepted": the connection is the program's own, not waiting in its queue
+            say(f"connected to another program (process {peer.pid}), then killed it: it could not run a line of its own")
+            peer.kill()  # SIGKILL (on Windows, TerminateProcess)
+            peer.wait()
+            data = sock.recv(65536)
+            if data:
+                say(f"NOT as explained: it answered {quoted(data)}")
+                return False
+            say("its operating system closed the killed program's socket normally: sock.recv() returned b\"\"")
+            sock.sendall(b"first message\n")
+            time.sleep(0.1)  # time for the peer's answer to that send
+            try:
+                sock.sendall(b"second message\n")
+            except OSError as error:
+                say("the first sock.sendall() still returned: the bytes left, and the peer's OS answered them with a reset")
+                say(f"the second failed: Python: sock.sendall() raised {type(error).__name__}")
+                say("Node error code: EPIPE (after the 'end' event, the first write() works)")
+                say("what it means: a program that dies, even by SIGKILL, does not reset its connections; its OS "
+                    "closes them normally. A send that returns only means the bytes left, not that anyone read them")
+                # Linux says EPIPE; Windows (and some other systems) report the peer's reset instead.
+                if isinstance(error, BrokenPipeError) or (isinstance(error, ConnectionResetError) and sys.platform != "linux"):
+                    return True
+                say(f"NOT as explained: expected BrokenPipeError, got {type(error).__name__}: {error}")
+                return False
+            say("NOT as explained: the second sendall() worked too")
+            return False
+    finally:
+        peer.kill()
+        peer.wait()
 
 
 def half_close(host: str, port: int) -> bool:
@@ -203,12 +277,14 @@ SCENARIOS = [
     ("address already in use", address_in_use),
     ("timeout", timeout),
     ("connection reset by peer", reset_by_peer),
+    ("closed with unread data", closed_with_unread_data),
+    ("peer killed", peer_killed),
     ("half-close", half_close),
 ]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="five network failures, made to happen and explained")
+    parser = argparse.ArgumentParser(description="seven things that happen to connections, made to happen and explained")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7013)
     options = parser.parse_args()

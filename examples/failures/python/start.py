@@ -1,4 +1,4 @@
-"""`python3 python/start.py`: starts the misbehaving server on a free port, runs the five
+"""`python3 python/start.py`: starts the misbehaving server on a free port, runs the seven
 scenarios against it, stops the server. The Python twin of start.js."""
 
 from launch import launch, run_program, start_server

@@ -5,6 +5,8 @@ export interface Exchange {
 	received: Buffer;
 	/** How the connection ended: the server closed it, we stopped waiting, or an error. */
 	ended: 'closed' | 'done' | 'timeout' | `error:${string}`;
+	/** Our own port on the connection (0 if it never connected): what a server may report back. */
+	localPort: number;
 }
 
 /**
@@ -24,16 +26,18 @@ export function tcpExchange(
 	return new Promise((resolve) => {
 		const parts: Buffer[] = [];
 		let settled = false;
+		let localPort = 0;
 		const socket = net.connect(port, host);
 		const finish = (ended: Exchange['ended']) => {
 			if (settled) return;
 			settled = true;
 			clearTimeout(timer);
 			socket.destroy();
-			resolve({ received: Buffer.concat(parts), ended });
+			resolve({ received: Buffer.concat(parts), ended, localPort });
 		};
 		const timer = setTimeout(() => finish('timeout'), timeoutMs);
 		socket.on('connect', async () => {
+			localPort = socket.localPort ?? 0;
 			for (const chunk of chunks) {
 				if (!socket.write(chunk)) await new Promise((r) => socket.once('drain', r));
 			}
