@@ -117,7 +117,7 @@ async function connectionRefused() {
 	say(`connecting to ${host}:${freePort} failed after ${since(start)}`);
 	say(`Node error code: ${result.code}`);
 	say('Python: socket.create_connection() raises ConnectionRefusedError');
-	say('what it means: the computer is there, but no program listens on that port, so its OS said no at once');
+	say('what it means: the computer is there, but no program listens on that port, so its OS said no (at once on Linux and macOS; Windows tries again for about 2 s)');
 	return expectCode(result, 'ECONNREFUSED');
 }
 
@@ -277,7 +277,7 @@ async function peerKilled() {
 	say('the first send still "worked": the bytes left, and the peer\'s OS answered them with a reset');
 	say(`the second send failed: Node error code: ${secondSend.code}`);
 	say('Python: the first sock.sendall() returns, the second raises BrokenPipeError');
-	say('what it means: a program that dies, even by SIGKILL, does not reset its connections; its OS closes them normally. A send that returns only means the bytes left, not that anyone read them');
+	say('what it means: when a program dies, even by SIGKILL, its OS closes its sockets as close() would: normally, unless bytes were left unread. A send that returns only means the bytes left, not that anyone read them');
 	// Linux says EPIPE; Windows (and some other systems) report the peer's reset instead.
 	return process.platform === 'linux' || secondSend.code !== 'ECONNRESET' ? expectCode(secondSend, 'EPIPE') : true;
 }

@@ -155,3 +155,84 @@ describe('socket-functions page, "connect()": create_connection() tries every ad
 		assert.deepEqual(lines, ['create_connection reached 127.0.0.1', 'connect to ::1: ConnectionRefusedError']);
 	});
 });
+
+describe('sockets page, "Byte order": how a number becomes bytes', () => {
+	it('struct, int.to_bytes and htons give the bytes and numbers the page shows', async () => {
+		const lines = await python(`
+			import socket, struct, sys
+			print(struct.pack("!I", 5), struct.pack(">I", 5) == struct.pack("!I", 5))
+			print(struct.pack("<I", 5))
+			print(struct.pack(">H", 443))
+			print((5).to_bytes(4, "big"), int.from_bytes(b"\\x00\\x00\\x00\\x05", "big"))
+			print(int.from_bytes(b"\\x05\\x00\\x00\\x00", "big"))
+			print(socket.htons(443) if sys.byteorder == "little" else 47873)
+		`);
+		assert.deepEqual(lines, ["b'\\x00\\x00\\x00\\x05' True", "b'\\x05\\x00\\x00\\x00'", "b'\\x01\\xbb'", "b'\\x00\\x00\\x00\\x05' 5", '83886080', '47873']);
+	});
+
+	it("Node's Buffer writes and reads big-endian with writeUInt32BE and readUInt32BE", () => {
+		const buffer = Buffer.alloc(4);
+		buffer.writeUInt32BE(5);
+		assert.deepEqual([...buffer], [0, 0, 0, 5]);
+		assert.equal(buffer.readUInt32BE(), 5);
+		assert.equal(buffer.readUInt32LE(), 83_886_080);
+	});
+});
+
+describe('socket-functions page, "A connection that died without a word": TCP keepalive', () => {
+	it('SO_KEEPALIVE is off until set; on Linux TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT read back as set', linuxOnly, async () => {
+		const lines = await python(`
+			import socket
+			with socket.socket() as sock:
+			    print(sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE))
+			    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+			    print(sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) != 0)
+			    for option, value in ((socket.TCP_KEEPIDLE, 60), (socket.TCP_KEEPINTVL, 10), (socket.TCP_KEEPCNT, 5)):
+			        sock.setsockopt(socket.IPPROTO_TCP, option, value)
+			        print(sock.getsockopt(socket.IPPROTO_TCP, option))
+		`);
+		assert.deepEqual(lines, ['0', 'True', '60', '10', '5']);
+	});
+});
+
+describe('socket-functions page, "When things go wrong": a killed program', () => {
+	it('its OS closes its sockets as close() would: b"" when it had read everything, a reset when bytes were unread', async () => {
+		const lines = await python(`
+			import socket, subprocess, sys, time
+			PEER = "import socket, sys, time\\ns = socket.create_server(('127.0.0.1', 0))\\nprint(s.getsockname()[1], flush=True)\\nc, _ = s.accept()\\nif sys.argv[1] == 'read': c.recv(100)\\nprint('ready', flush=True)\\ntime.sleep(30)"
+			for mode in ("read", "unread"):
+			    peer = subprocess.Popen([sys.executable, "-c", PEER, mode], stdout=subprocess.PIPE, text=True)
+			    port = int(peer.stdout.readline())
+			    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+			        sock.sendall(b"hello\\n")
+			        peer.stdout.readline()
+			        time.sleep(0.1)
+			        peer.kill()
+			        peer.wait()
+			        try:
+			            print(mode, repr(sock.recv(100)))
+			        except OSError as e:
+			            print(mode, type(e).__name__)
+		`);
+		assert.deepEqual(lines, ["read b''", 'unread ConnectionResetError']);
+	});
+
+	it('after a reset, the bytes that had already arrived are read first; the next call raises ConnectionResetError', linuxOnly, async () => {
+		const lines = await python(`
+			import socket, time
+			with socket.create_server(("127.0.0.1", 0)) as server, socket.create_connection(server.getsockname(), timeout=2) as sock:
+			    conn, _ = server.accept()
+			    sock.sendall(b"unread\\n")
+			    conn.sendall(b"reply\\n")
+			    time.sleep(0.1)
+			    conn.close()  # with "unread\\n" still unread: a reset
+			    time.sleep(0.1)
+			    print(repr(sock.recv(100)))
+			    try:
+			        sock.recv(100)
+			    except OSError as e:
+			        print(type(e).__name__)
+		`);
+		assert.deepEqual(lines, ["b'reply\\n'", 'ConnectionResetError']);
+	});
+});

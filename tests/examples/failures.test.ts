@@ -58,7 +58,7 @@ function startPatterns(language: Language): RegExp[] {
 		/^client: {3}connected to another program \(process \d+\), then killed it/,
 		/^client: {3}its operating system closed the killed program's socket normally: /,
 		language === 'node' ? /^client: {3}the second send failed: Node error code: EPIPE$/ : /^client: {3}the second failed: Python: sock\.sendall\(\) raised BrokenPipeError$/,
-		/^client: {3}what it means: a program that dies, even by SIGKILL, does not reset its connections/,
+		/^client: {3}what it means: when a program dies, even by SIGKILL, its OS closes its sockets as close\(\) would/,
 		/^client: \[7\/7\] half-close$/,
 		language === 'node'
 			? /^client: {3}sent "half-close\\n", then 34 more bytes, then called end\(\)/

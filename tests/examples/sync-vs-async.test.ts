@@ -100,8 +100,9 @@ for (const language of ['node', 'python'] as const) {
 			// operating system's backlog is invisible to the program (the client's clock shows it).
 			assert.ok(Math.max(...waits) < 0.1, `Python waits: ${waits.join(', ')}`);
 		} else {
-			// Node accepts every connection at once and queues it itself: the last one waited for 4 others.
-			assert.ok(Math.max(...waits) >= 0.75, `Node waits: ${waits.join(', ')}`);
+			// Node accepts every connection at once and queues it itself: the last one waited for 4
+			// others' 200 ms (0.8 s); on a busy machine the accepts spread out, so allow 3 others' worth.
+			assert.ok(Math.max(...waits) >= 0.6, `Node waits: ${waits.join(', ')}`);
 		}
 	});
 }

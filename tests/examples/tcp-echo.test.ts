@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { findPython } from '../../src/lib/examples/python.ts';
 import { examplesDir, startExampleServer, type ExampleServer } from './support/example-process.ts';
 import { watchMemory } from './support/memory.ts';
+import { assertConcurrentLineEcho, endsWithLines } from './support/line-echo.ts';
 import { assertStartPrints } from './support/npm-start.ts';
 import { randomBytes, seededRandom } from './support/random.ts';
 import { splitRandomly, tcpExchange, vanishMidMessage } from './support/tcp-client.ts';
@@ -13,8 +14,6 @@ import { twins } from './support/twins.ts';
 
 const run = promisify(execFile);
 const MAX_LINE = 1024 * 1024;
-const endsWithLines = (count: number) => (received: Buffer) =>
-	received.reduce((n, byte) => n + (byte === 0x0a ? 1 : 0), 0) >= count;
 
 /** What the client prints, in order, whichever server it talks to. */
 const clientLines = [
@@ -41,21 +40,7 @@ for (const impl of twins('server.js', 'python/server.py')) {
 			await server.stop();
 		});
 
-		it('gives each of 200 concurrent clients exactly its own lines back, in order', async () => {
-			const random = seededRandom(200);
-			const clients = Array.from({ length: 200 }, (_, id) => {
-				const lines = Array.from({ length: 20 }, (_, seq) => `client ${id} line ${seq} ${'x'.repeat(Math.floor(random() * 300))}\n`);
-				const sent = Buffer.from(lines.join(''));
-				return { sent, chunks: splitRandomly(sent, random, 6), lines: lines.length };
-			});
-			const results = await Promise.all(
-				clients.map((c) => tcpExchange(server.port, c.chunks, { done: endsWithLines(c.lines), timeoutMs: 20_000 }))
-			);
-			for (const [id, result] of results.entries()) {
-				assert.equal(result.ended, 'done', `client ${id}`);
-				assert.ok(result.received.equals(clients[id]!.sent), `client ${id} got back different bytes`);
-			}
-		});
+		it('gives each of 200 concurrent clients exactly its own lines back, in order', () => assertConcurrentLineEcho(server.port));
 
 		it('echoes garbage bytes unchanged, byte for byte, and keeps running', async () => {
 			const garbage = randomBytes(seededRandom(7), 64 * 1024);

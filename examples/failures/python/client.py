@@ -11,7 +11,8 @@ purpose, caught, and explained: what Python raises, what Node reports, and what 
 The Python twin of client.js. Node reports a failure later, as an 'error' event whose
 error.code names it ('ECONNREFUSED'). Python's socket calls block until they are done, so a
 failure is an exception raised by the very call that failed, and its class names it
-(ConnectionRefusedError; every one is an OSError whose .errno holds the same code as Node's).
+(ConnectionRefusedError; every one is an OSError, and its .errno looked up in errno.errorcode
+usually gives Node's code name).
 So each scenario below is a try/except around one call:
   socket.create_connection((host, port), timeout=5)   connect; raises ConnectionRefusedError
   sock.bind((host, port))                             raises OSError with errno EADDRINUSE
@@ -75,7 +76,8 @@ def connection_refused(host: str, port: int) -> bool:
         say(f"connecting to {host}:{free_port} failed after {since(start)}")
         say(f"Python: socket.create_connection() raised {type(error).__name__}")
         say("Node error code: ECONNREFUSED")
-        say("what it means: the computer is there, but no program listens on that port, so its OS said no at once")
+        say("what it means: the computer is there, but no program listens on that port, so its OS said no "
+            "(at once on Linux and macOS; Windows tries again for about 2 s)")
         if isinstance(error, ConnectionRefusedError):
             return True
         say(f"NOT as explained: expected ConnectionRefusedError, got {type(error).__name__}: {error}")
@@ -219,9 +221,10 @@ def peer_killed(host: str, port: int) -> bool:
             except OSError as error:
                 say("the first sock.sendall() still returned: the bytes left, and the peer's OS answered them with a reset")
                 say(f"the second failed: Python: sock.sendall() raised {type(error).__name__}")
-                say("Node error code: EPIPE (after the 'end' event, the first write() works)")
-                say("what it means: a program that dies, even by SIGKILL, does not reset its connections; its OS "
-                    "closes them normally. A send that returns only means the bytes left, not that anyone read them")
+                say(f"Node error code: {'EPIPE' if isinstance(error, BrokenPipeError) else 'ECONNRESET'} (after the 'end' event, the first write() works)")
+                say("what it means: when a program dies, even by SIGKILL, its OS closes its sockets as close() would: "
+                    "normally, unless bytes were left unread. A send that returns only means the bytes left, "
+                    "not that anyone read them")
                 # Linux says EPIPE; Windows (and some other systems) report the peer's reset instead.
                 if isinstance(error, BrokenPipeError) or (isinstance(error, ConnectionResetError) and sys.platform != "linux"):
                     return True
