@@ -131,6 +131,26 @@ const claims: Record<string, Claims> = {
 	'http-by-hand': { connections: both(2), listens: both(1), connectFailed: [], resets: [], errors: [] },
 	// Three peers, each listening; one connection per hop A → B → C → A.
 	'peer-to-peer': { connections: both(3), listens: both(3), connectFailed: [], resets: [], errors: [] },
+	// Four connections from the client's one thread: three send 24 + 37 bytes each, the fourth
+	// a line of 1,000,001 bytes; every byte comes back. The Python server hands the long answer
+	// to send() in several parts (its send buffer is 64 KiB).
+	'selectors-echo': {
+		connections: both(4),
+		listens: both(1),
+		connectFailed: [],
+		resets: [],
+		errors: [],
+		also: (log) => {
+			const connects = log.events.filter((event) => event.type === 'connect');
+			assert.deepEqual(connects.map((c) => bytes(log, c.socket, 'send')).sort((a, b) => a - b), [61, 61, 61, 1_000_001], 'bytes each client connection sends');
+			for (const connect of connects) {
+				assert.equal(bytes(log, connect.peer!, 'send'), bytes(log, connect.socket, 'send'), `the server's ${connect.peer} echoes what ${connect.socket} sent`);
+			}
+			const long = connects.find((c) => bytes(log, c.socket, 'send') === 1_000_001)!;
+			const parts = eventsOf(log, long.peer!).filter((event) => event.type === 'send').length;
+			if (log.language === 'python') assert.ok(parts >= 2, `the Python server sent the long answer in ${parts} send() call(s), expected several`);
+		},
+	},
 	// One connection carries every call.
 	rpc: { connections: both(1), listens: both(1), connectFailed: [], resets: [], errors: [] },
 	// Node: a sequential and a concurrent server, 5 clients each; Python also a threaded one.

@@ -595,13 +595,29 @@ const failures: Omit<TcpTarget, 'name' | 'program'> = {
 	},
 };
 
+// ---- selectors-echo ---------------------------------------------------------------------------
+
+// The same line echo as tcp-echo, served from one thread with non-blocking sockets. Some
+// well-formed exchanges carry a long line (up to 400 KB), so that the servers' sends are
+// partial and their reading pauses while the fuzz connections come and go.
+const selectorsEcho: Omit<TcpTarget, 'name' | 'program'> = {
+	...tcpEcho,
+	example: 'selectors-echo',
+	wellFormed(random, tag) {
+		const long = chance(random, 0.25) ? [`${tag}.long ${'0123456789'.repeat(1 + int(random, 40_000))}\n`] : [];
+		const lines = Array.from({ length: 1 + int(random, 5) }, (_, i) => `${tag}.${i} ${randomText(random, 200)}\n`);
+		const sent = Buffer.from([...lines.slice(0, 1), ...long, ...lines.slice(1)].join(''));
+		return expectBytes(splitRandomly(sent, random, 6), sent);
+	},
+};
+
 // ---- the targets ------------------------------------------------------------------------------
 
 const servers = twins('server.js', 'python/server.py');
 const SYNC_MODES: Record<Language, string[]> = { node: ['concurrent', 'sequential'], python: ['concurrent', 'threaded', 'sequential'] };
 
 const tcpTargets: TcpTarget[] = [
-	...[tcpEcho, namesAndAddresses, tcpFraming, rpc, httpByHand, failures].flatMap((target) =>
+	...[tcpEcho, namesAndAddresses, tcpFraming, rpc, httpByHand, failures, selectorsEcho].flatMap((target) =>
 		servers.map((program) => ({ ...target, program, name: `${target.example} server (${program.label})` }))
 	),
 	...servers.flatMap((program) =>

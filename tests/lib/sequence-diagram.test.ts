@@ -14,7 +14,7 @@ import { describe, it } from 'node:test';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import type { Element } from 'domhandler';
 import { EVENT_LOG_FORMAT, eventLogSchema, type EventLog, type SocketEvent } from '../../src/lib/conversation/event-log.ts';
-import { boxOf, crosses, overlaps, type Anchor, type Segment } from '../../src/lib/conversation/diagram-layout.ts';
+import { boxOf, crosses, overlaps, placeTexts, type Anchor, type Place, type Segment } from '../../src/lib/conversation/diagram-layout.ts';
 import { notations } from '../../src/lib/conversation/legend.ts';
 import { escapeXml, sequenceDiagram, type DiagramRow } from '../../src/lib/conversation/sequence-diagram.ts';
 
@@ -448,6 +448,24 @@ describe('no arrow crosses a label', () => {
 		const [line] = d.arrows(d.events[3]!);
 		const box = boxOf(Number(line!.attribs['x1']) - 20, Number(line!.attribs['y1']) + 4, 'start', { text: '6 B' });
 		assert.ok(segmentsOf(d).some((s) => crosses(s, box)));
+	});
+
+	it('a label whose only clear place is too narrow for its preview goes there without it, and only where dropping previews is allowed', () => {
+		const label = { text: '131,072 B', preview: '“0123456789012345678901…”' };
+		const frame = { left: 60, top: 0, right: 800, bottom: 400 };
+		// Its first place is crossed by an arrow; its second, left of the lifeline at x 200, fits only the short label.
+		const places: Place[] = [
+			{ x: 210, baseline: 74, anchor: 'start' },
+			{ x: 188, baseline: 104, anchor: 'end' },
+		];
+		const arrow = { x1: 200, y1: 60, x2: 600, y2: 140 };
+		const kept = placeTexts([{ label, places }], [arrow], [], frame);
+		assert.equal(kept.clean, false);
+		assert.deepEqual(kept.labels, [label]);
+		const dropped = placeTexts([{ label, places }], [arrow], [], frame, true);
+		assert.equal(dropped.clean, true);
+		assert.deepEqual(dropped.labels, [{ text: '131,072 B' }]);
+		assert.deepEqual(dropped.places, [places[1]]);
 	});
 });
 

@@ -207,25 +207,36 @@ export function underPlaces(x: number, y: number): Place[] {
 
 export interface Placement {
 	places: Place[];
+	/** The label each text is drawn with: its own, or without its preview where `dropPreviews` let it. */
+	labels: Label[];
 	/** Whether every text has a place that no arrow crosses and that covers no other text or mark. */
 	clean: boolean;
 }
 
 /**
  * Each text at the first of its places that no arrow crosses, that overlaps no mark and no
- * text placed before it, and that stays inside `frame`; a text with no such place goes where
- * it is least in the way (and the placement is not clean).
+ * text placed before it, and that stays inside `frame`. With `dropPreviews`, a text that has no
+ * such place tries them again without its preview (the diagram's table still shows every
+ * preview). A text with no clear place at all goes where it is least in the way (and the
+ * placement is not clean).
  */
-export function placeTexts(texts: readonly PendingText[], segments: readonly Segment[], marks: readonly Box[], frame: Box): Placement {
+export function placeTexts(texts: readonly PendingText[], segments: readonly Segment[], marks: readonly Box[], frame: Box, dropPreviews = false): Placement {
 	const placed: Box[] = [];
 	let clean = true;
-	const places = texts.map(({ label, places: options }) => {
-		const cost = (p: Place) => {
+	const labels: Label[] = [];
+	const places = texts.map(({ label: own, places: options }) => {
+		const cost = (label: Label) => (p: Place) => {
 			const box = boxOf(p.x, p.baseline, p.anchor, label);
 			const outside = box.left < frame.left || box.right > frame.right || box.top < frame.top || box.bottom > frame.bottom ? 1 : 0;
 			return segments.filter((s) => crosses(s, box)).length + marks.filter((m) => overlaps(m, box)).length + placed.filter((o) => overlaps(o, box)).length + outside;
 		};
-		const costs = options.map(cost);
+		let label = own;
+		let costs = options.map(cost(label));
+		if (!costs.includes(0) && dropPreviews && own.preview !== undefined) {
+			const { preview: _, ...short } = own;
+			const shortCosts = options.map(cost(short));
+			if (shortCosts.includes(0)) [label, costs] = [short, shortCosts];
+		}
 		let best = costs.indexOf(0);
 		if (best < 0) {
 			clean = false;
@@ -233,9 +244,10 @@ export function placeTexts(texts: readonly PendingText[], segments: readonly Seg
 		}
 		const place = options[best]!;
 		placed.push(boxOf(place.x, place.baseline, place.anchor, label));
+		labels.push(label);
 		return place;
 	});
-	return { places, clean };
+	return { places, labels, clean };
 }
 
 /** Whether two boxes share any area. */

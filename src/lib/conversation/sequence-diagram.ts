@@ -234,12 +234,14 @@ function tooltip(row: DiagramRow): string {
  * the outer lanes for the labels of arrows that leave none between them.
  */
 const ATTEMPTS = [
-	{ roomOutside: false, stretch: 1 },
-	...[1, 1.25, 1.5, 2, 2.5, 3].map((stretch) => ({ roomOutside: true, stretch })),
+	{ roomOutside: false, stretch: 1, dropPreviews: false },
+	...[1, 1.25, 1.5, 2, 2.5, 3].map((stretch) => ({ roomOutside: true, stretch, dropPreviews: false })),
+	// Many sends in flight at once (a long answer sent in parts) fan out across the same rows at any stretch.
+	...[1, 1.5].map((stretch) => ({ roomOutside: true, stretch, dropPreviews: true })),
 ];
 
 /** The events drawn with rows `stretch` apart: their rows, shapes and texts, and whether every text found a clear place. */
-function drawEvents(c: Conversation, labels: readonly Label[], sides: readonly Side[], lanes: Lanes, stretch: number) {
+function drawEvents(c: Conversation, labels: readonly Label[], sides: readonly Side[], lanes: Lanes, stretch: number, dropPreviews: boolean) {
 	const laneIndex = (process: string) => c.laneOf.get(process)!.index;
 	const xOf = (process: string) => lanes.x[laneIndex(process)]!;
 	const rows = rowsOf(c, stretch);
@@ -253,11 +255,11 @@ function drawEvents(c: Conversation, labels: readonly Label[], sides: readonly S
 		return d.parts;
 	});
 	const pending = drawn.flat().filter((part): part is PendingText => !(part instanceof Markup));
-	for (const { label } of pending) for (const note of previewNotation(label.preview)) notation.add(note);
 	const frame = { left: TIME_COL + 2, top: HEAD_TOP + HEAD_H + 2, right: lanes.width - 2, bottom: rows.height - 2 };
-	const placement = placeTexts(pending, segments, marks, frame);
-	const placeOf = new Map(pending.map((p, k) => [p, placement.places[k]!]));
-	const events = drawn.map((parts) => parts.map((part) => (part instanceof Markup ? part : text(placeOf.get(part)!, part.label))));
+	const placement = placeTexts(pending, segments, marks, frame, dropPreviews);
+	for (const label of placement.labels) for (const note of previewNotation(label.preview)) notation.add(note);
+	const placed = new Map(pending.map((p, k) => [p, k]));
+	const events = drawn.map((parts) => parts.map((part) => (part instanceof Markup ? part : text(placement.places[placed.get(part)!]!, placement.labels[placed.get(part)!]!))));
 	return { rows, events, notation, clean: placement.clean };
 }
 
@@ -268,9 +270,9 @@ export function sequenceDiagram(log: EventLog, options: DiagramOptions): Sequenc
 	const sides = c.events.map((_, i) => sideOf(c, i));
 	let lanes!: Lanes;
 	let drawing!: ReturnType<typeof drawEvents>;
-	for (const { roomOutside, stretch } of ATTEMPTS) {
+	for (const { roomOutside, stretch, dropPreviews } of ATTEMPTS) {
 		lanes = lanesOf(c, labels, sides, roomOutside);
-		drawing = drawEvents(c, labels, sides, lanes, stretch);
+		drawing = drawEvents(c, labels, sides, lanes, stretch, dropPreviews);
 		if (drawing.clean) break;
 	}
 	const { rows: timeRows, height } = drawing.rows;
