@@ -151,6 +151,28 @@ const claims: Record<string, Claims> = {
 			if (log.language === 'python') assert.ok(parts >= 2, `the Python server sent the long answer in ${parts} send() call(s), expected several`);
 		},
 	},
+	// Three TLS connections: the first carries the two lines (6 and 15 bytes) as records 22 bytes
+	// longer each (TLS 1.3 with AES-GCM: a 5-byte header, the record's type and a 16-byte tag);
+	// the other two end in the handshake, refused by the client. No plaintext crosses the wire.
+	'tls-echo': {
+		connections: both(3),
+		listens: both(1),
+		connectFailed: [],
+		resets: [],
+		errors: [],
+		also: (log) => {
+			const connects = log.events.filter((event) => event.type === 'connect');
+			const [echoed] = connects;
+			const sizes = eventsOf(log, echoed!.socket).filter((e) => e.type === 'send').map((e) => e.bytes);
+			assert.ok(sizes.includes(6 + 22) && sizes.includes(15 + 22), `the client's records of the two lines: ${sizes.join(', ')} bytes sent`);
+			for (const event of log.events.filter((e) => e.type === 'send' || e.type === 'receive')) {
+				assert.doesNotMatch(event.preview ?? '', /hello|secret/, `${event.socket} ${event.type}: plaintext on the wire`);
+			}
+			for (const refused of connects.slice(1)) {
+				assert.ok(!eventsOf(log, refused.socket).some((e) => e.type === 'send' && (e.bytes === 6 + 22 || e.bytes === 15 + 22)), `${refused.socket} sends no line`);
+			}
+		},
+	},
 	// One connection carries every call.
 	rpc: { connections: both(1), listens: both(1), connectFailed: [], resets: [], errors: [] },
 	// Node: a sequential and a concurrent server, 5 clients each; Python also a threaded one.

@@ -19,9 +19,12 @@
  */
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startExampleServer, type ExampleServer } from './support/example-process.ts';
+import type { ConnectionOptions } from 'node:tls';
+import { examplesDir, startExampleServer, type ExampleServer } from './support/example-process.ts';
 import {
 	besideFuzzing,
 	bugLines,
@@ -116,6 +119,8 @@ interface TcpTarget {
 	wellFormed(random: () => number, tag: string): WellFormed;
 	/** Checks a fuzz connection's reply against the protocol: undefined if allowed, else why not. */
 	checkFuzz(result: FuzzResult): string | undefined;
+	/** For a TLS server: how its clients connect (the fuzz goes inside TLS). */
+	tls?: ConnectionOptions;
 }
 
 // ---- tcp-echo ---------------------------------------------------------------------------------
@@ -611,13 +616,25 @@ const selectorsEcho: Omit<TcpTarget, 'name' | 'program'> = {
 	},
 };
 
+// ---- tls-echo ---------------------------------------------------------------------------------
+
+// The tcp-echo protocol inside TLS (the fuzz's bytes are the plaintext): every complete line
+// comes back, an overlong one ends it all with the error line. A line without "\n" when the
+// client closes gets no answer, and Python's asyncio may drop answers still on their way then:
+// tcp-echo's check allows a reply cut short.
+const tlsEcho: Omit<TcpTarget, 'name' | 'program'> = {
+	...tcpEcho,
+	example: 'tls-echo',
+	tls: { ca: readFileSync(join(examplesDir, 'tls-echo', 'certs', 'ca.crt')), servername: 'localhost' },
+};
+
 // ---- the targets ------------------------------------------------------------------------------
 
 const servers = twins('server.js', 'python/server.py');
 const SYNC_MODES: Record<Language, string[]> = { node: ['concurrent', 'sequential'], python: ['concurrent', 'threaded', 'sequential'] };
 
 const tcpTargets: TcpTarget[] = [
-	...[tcpEcho, namesAndAddresses, tcpFraming, rpc, httpByHand, failures, selectorsEcho].flatMap((target) =>
+	...[tcpEcho, namesAndAddresses, tcpFraming, rpc, httpByHand, failures, selectorsEcho, tlsEcho].flatMap((target) =>
 		servers.map((program) => ({ ...target, program, name: `${target.example} server (${program.label})` }))
 	),
 	...servers.flatMap((program) =>
@@ -688,6 +705,7 @@ describe(`fuzz: every example server, Node and Python, under seeded malformed in
 					const result = await tcpExchange(server.port, exchange.chunks, {
 						...(exchange.untilClose ? {} : { done: exchange.done }),
 						timeoutMs: 10_000,
+						...(target.tls ? { tls: target.tls } : {}),
 					});
 					const wrong =
 						(result.ended !== (exchange.untilClose ? 'closed' : 'done') && `the exchange ended with ${result.ended}, not ${exchange.untilClose ? 'closed by the server' : 'with the whole reply'}`) ||
@@ -699,7 +717,7 @@ describe(`fuzz: every example server, Node and Python, under seeded malformed in
 				const fuzzing = loopUntil({ deadline, limit: MAX_CASES, concurrency: FUZZ_CONCURRENCY, stopped }, async (index) => {
 					const fuzz = makeFuzzCase(SEED, target.name, index, target.grammar, oversize < MAX_OVERSIZE_CASES);
 					if (fuzz.kind === 'oversize') oversize++;
-					const result = await fuzzConnection(server.port, fuzz);
+					const result = await fuzzConnection(server.port, fuzz, target.tls ? { tls: target.tls } : {});
 					const kind = fuzz.kind.split(':')[0]!;
 					stats.set(kind, (stats.get(kind) ?? 0) + 1);
 					if (result.received.length > 0) answered++;

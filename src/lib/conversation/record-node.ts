@@ -20,11 +20,15 @@
  * Only TCP and UDP sockets with an address are recorded: pipes (the stdio of child processes)
  * and IPC sockets are not the example's.
  *
- * Not seen (no example needs them): the bytes that Node's own `node:http` server and `node:tls`
- * read straight from a socket's handle, without 'data' events; a socket still open when its
- * program exits gets no 'close'.
+ * TLS sockets are recorded as the TCP connections under them, with the encrypted bytes that
+ * cross the wire: record-node-tls.ts runs TLS over a stream the recorder can see.
  *
- * This file is loaded into the example programs: it imports nothing but Node's built-ins.
+ * Not seen (no example needs them): the bytes that Node's own `node:http` server reads straight
+ * from a socket's handle, without 'data' events; a socket still open when its program exits
+ * gets no 'close'.
+ *
+ * This file is loaded into the example programs: it imports nothing but Node's built-ins (and
+ * record-node-tls.ts beside it, which does the same).
  */
 import dc from 'node:diagnostics_channel';
 import type dgram from 'node:dgram';
@@ -33,6 +37,7 @@ import type net from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { RawEvent, RawEventType } from './merge.ts';
+import { tapAcceptedSocket, tapTlsConnect } from './record-node-tls.ts';
 
 /** The folder to write to: EVENTS_DIR_ENV of merge.ts (not imported: this file imports only built-ins). */
 const EVENTS_DIR_ENV = 'NETCOURSE_EVENTS_DIR';
@@ -77,6 +82,7 @@ const started = performance.timeOrigin;
 
 function install(dir: string): void {
 	file = join(dir, `${process.pid}.jsonl`);
+	tapTlsConnect();
 	dc.subscribe('net.client.socket', (message) => guard(() => trackClient((message as { socket: net.Socket }).socket)));
 	dc.subscribe('udp.socket', (message) => guard(() => trackUdp((message as { socket: dgram.Socket }).socket)));
 	dc.subscribe('tracing:net.server.listen:asyncStart', (message) => guard(() => trackServer((message as { server: net.Server }).server)));
@@ -199,8 +205,10 @@ function trackServer(server: net.Server): void {
 	if (tracked.has(server)) return;
 	const state = newState('tcp', 'open');
 	tracked.set(server, state);
-	wrap(server, 'emit', (_original, [event, socket]) => {
+	wrap(server, 'emit', (_original, args) => {
+		const [event, socket] = args;
 		if (event === 'connection' && socket && typeof socket === 'object') trackAccepted(socket as net.Socket);
+		tapAcceptedSocket(server, args);
 	});
 	wrap(server, 'close', () => {
 		if (server.listening && !state.closed) {

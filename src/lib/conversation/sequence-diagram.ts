@@ -154,6 +154,8 @@ function drawMessage(d: Drawing): void {
 		arrow(d, e.process, target.process, [x, y, d.xOf(target.process), y], `${cls} arrow-unread`);
 		arrowLabel(d, [x, y, d.xOf(target.process), y], d.label);
 		d.notation.add('unread');
+		// The key's "unread" sample is a send; an unread FIN keeps the FIN's own look, explained too.
+		if (e.type !== 'send') d.notation.add(messageNotation[e.type]!);
 	} else {
 		const x2 = d.openEnd(e.process, undefined, 0.6);
 		arrow(d, e.process, undefined, [x, y, x2, y], `${cls} arrow-outside`);

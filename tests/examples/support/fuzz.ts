@@ -1,4 +1,6 @@
 import net from 'node:net';
+import tls from 'node:tls';
+import { wireTap } from '../../../src/lib/conversation/record-node-tls.ts';
 import type { ExampleServer } from './example-process.ts';
 import { MEMORY_GROWTH_LIMIT } from './memory.ts';
 import { randomBytes, seededRandom } from './random.ts';
@@ -182,17 +184,21 @@ export interface FuzzResult {
 }
 
 /**
- * Runs one fuzz case on a new connection. Every path ends within `timeoutMs` (the 'hold'
- * ending sooner); the socket is always destroyed. Never rejects.
+ * Runs one fuzz case on a new connection (a TLS one, given `tls`, the case's bytes sent once its
+ * handshake is done). Every path ends within `timeoutMs` (the 'hold' ending sooner); the socket
+ * is always destroyed. Never rejects.
  */
-export function fuzzConnection(port: number, fuzz: FuzzCase, timeoutMs = 800): Promise<FuzzResult> {
+export function fuzzConnection(port: number, fuzz: FuzzCase, { timeoutMs = 800, tls: tlsOptions }: { timeoutMs?: number; tls?: tls.ConnectionOptions } = {}): Promise<FuzzResult> {
 	return new Promise((resolve) => {
 		const parts: Buffer[] = [];
 		let receivedBytes = 0;
 		const written: Buffer[] = [];
 		let clientEnded = false;
 		let settled = false;
-		const socket = net.connect(port, '127.0.0.1');
+		const tcp = net.connect(port, '127.0.0.1');
+		// TLS runs over a stream on this TCP socket, which is the one to reset: a TLS socket cannot
+		// send a RST, and resetting the TCP socket under Node's native TLS crashes Node.
+		const socket = tlsOptions ? tls.connect({ ...tlsOptions, socket: wireTap(tcp) }) : tcp;
 		const finish = (ended: string) => {
 			if (settled) return;
 			settled = true;
@@ -203,7 +209,7 @@ export function fuzzConnection(port: number, fuzz: FuzzCase, timeoutMs = 800): P
 		const timer = setTimeout(() => finish('timeout'), fuzz.ending === 'hold' ? fuzz.holdMs : timeoutMs);
 		const reset = () => {
 			if (settled) return;
-			socket.resetAndDestroy();
+			tcp.resetAndDestroy();
 			finish('reset');
 		};
 		socket.on('data', (chunk: Buffer) => {
@@ -212,7 +218,7 @@ export function fuzzConnection(port: number, fuzz: FuzzCase, timeoutMs = 800): P
 		});
 		socket.on('error', (error: NodeJS.ErrnoException) => finish(`error:${error.code ?? error.message}`));
 		socket.on('close', () => finish('closed'));
-		socket.on('connect', async () => {
+		socket.on(tlsOptions ? 'secureConnect' : 'connect', async () => {
 			if (fuzz.ending === 'vanish') return reset();
 			const chunks = fuzz.ending === 'reset-mid' ? fuzz.chunks.slice(0, fuzz.cutAfter) : fuzz.chunks;
 			for (const chunk of chunks) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { ConnectionOptions } from 'node:tls';
 import { seededRandom } from './random.ts';
 import { splitRandomly, tcpExchange } from './tcp-client.ts';
 
@@ -10,17 +11,17 @@ export const endsWithLines = (count: number) => (received: Buffer) => countLines
 export const showBytes = (bytes: Buffer) => `${bytes.length} bytes, starting ${JSON.stringify(bytes.subarray(0, 60).toString('latin1'))}`;
 
 /**
- * For a line echo server on `port`: 200 clients at once each send 20 lines of their own, split
+ * For a line echo server on `port` (a TLS one, given `options.tls`): 200 clients at once each send 20 lines of their own, split
  * at seeded random points, and each must get exactly its own bytes back, in order.
  */
-export async function assertConcurrentLineEcho(port: number): Promise<void> {
+export async function assertConcurrentLineEcho(port: number, options: { tls?: ConnectionOptions } = {}): Promise<void> {
 	const random = seededRandom(200);
 	const clients = Array.from({ length: 200 }, (_, id) => {
 		const lines = Array.from({ length: 20 }, (_, seq) => `client ${id} line ${seq} ${'x'.repeat(Math.floor(random() * 300))}\n`);
 		const sent = Buffer.from(lines.join(''));
 		return { sent, chunks: splitRandomly(sent, random, 6), lines: lines.length };
 	});
-	const results = await Promise.all(clients.map((c) => tcpExchange(port, c.chunks, { done: endsWithLines(c.lines), timeoutMs: 20_000 })));
+	const results = await Promise.all(clients.map((c) => tcpExchange(port, c.chunks, { done: endsWithLines(c.lines), timeoutMs: 20_000, ...options })));
 	for (const [id, result] of results.entries()) {
 		const sent = clients[id]!.sent;
 		assert.equal(result.ended, 'done', `client ${id} sent ${showBytes(sent)}; got back ${showBytes(result.received)}, ended: ${result.ended}`);

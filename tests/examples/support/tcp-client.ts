@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 
 export interface Exchange {
 	/** Everything received, in order. */
@@ -12,22 +13,25 @@ export interface Exchange {
 /**
  * Connects, sends `chunks` one write each (so a message can be split across writes), and
  * collects what comes back until `done(received)` is true, the server closes, or `timeoutMs`.
+ * With `tls`, the connection is a TLS one (`tls.connect` with these options), and the chunks
+ * go out once its handshake is done.
  */
 export function tcpExchange(
 	port: number,
 	chunks: Buffer[],
-	{ done = () => false, timeoutMs = 10_000, host = '127.0.0.1', endAfterSending = false }: {
+	{ done = () => false, timeoutMs = 10_000, host = '127.0.0.1', endAfterSending = false, tls: tlsOptions }: {
 		done?: (received: Buffer) => boolean;
 		timeoutMs?: number;
 		host?: string;
 		endAfterSending?: boolean;
+		tls?: tls.ConnectionOptions;
 	} = {}
 ): Promise<Exchange> {
 	return new Promise((resolve) => {
 		const parts: Buffer[] = [];
 		let settled = false;
 		let localPort = 0;
-		const socket = net.connect(port, host);
+		const socket = tlsOptions ? tls.connect({ ...tlsOptions, port, host }) : net.connect(port, host);
 		const finish = (ended: Exchange['ended']) => {
 			if (settled) return;
 			settled = true;
@@ -36,7 +40,7 @@ export function tcpExchange(
 			resolve({ received: Buffer.concat(parts), ended, localPort });
 		};
 		const timer = setTimeout(() => finish('timeout'), timeoutMs);
-		socket.on('connect', async () => {
+		socket.on(tlsOptions ? 'secureConnect' : 'connect', async () => {
 			localPort = socket.localPort ?? 0;
 			for (const chunk of chunks) {
 				if (!socket.write(chunk)) await new Promise((r) => socket.once('drain', r));

@@ -363,3 +363,8 @@ def install(events_dir):
     socket.__module__ = base.__module__
     socket.__qualname__ = base.__qualname__
     socket_module.socket = socket
+
+    # An ssl.SSLSocket's bytes never pass through these methods: TLS moves them in memory instead.
+    from _netcourse_recorder_tls import install as install_tls
+
+    install_tls()

@@ -17,7 +17,10 @@ shutdown(SHUT_WR), and the real close (after a makefile() is closed too). That c
 sockets, socket.create_connection/create_server, socketserver, http.client and makefile()
 (both read with recv_into and write with sendall), and asyncio's selector event loop (its
 transports call recv/send/shutdown/close on the socket object, and sock_connect ends with
-getsockopt(SO_ERROR)). Only AF_INET/AF_INET6 stream and datagram sockets are recorded (not
+getsockopt(SO_ERROR)), with asyncio's TLS (it moves the encrypted records with send and
+recv_into). An ssl.SSLSocket moves its bytes inside OpenSSL, so in a recorded run
+SSLContext.wrap_socket() runs TLS in memory over the recorded socket instead
+(_netcourse_recorder_tls.py). Only AF_INET/AF_INET6 stream and datagram sockets are recorded (not
 asyncio's AF_UNIX self-pipe). A failure of the recorder itself is swallowed.
 
 If another sitecustomize module is on the path after this one, it is run too.
