@@ -322,7 +322,7 @@ export async function loopUntil(
  */
 export async function besideFuzzing(
 	fuzzing: Promise<unknown>,
-	{ deadline, stopped }: { deadline: number; stopped: () => boolean },
+	{ deadline, stopped, pauseMs }: { deadline: number; stopped: () => boolean; pauseMs: number },
 	exchange: (seq: number) => Promise<void>
 ): Promise<void> {
 	let fuzzed = false;
@@ -330,7 +330,10 @@ export async function besideFuzzing(
 		fuzzed = true;
 	};
 	fuzzing.then(done, done);
-	for (let seq = 0; Date.now() < deadline && !stopped() && (seq === 0 || !fuzzed); seq++) await exchange(seq);
+	for (let seq = 0; Date.now() < deadline && !stopped() && (seq === 0 || !fuzzed); seq++) {
+		await exchange(seq);
+		await new Promise((resolve) => setTimeout(resolve, pauseMs));
+	}
 }
 
 /**
