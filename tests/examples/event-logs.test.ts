@@ -10,7 +10,8 @@
  *   received or is marked lost.
  * - Recording tcp-echo afresh (a copy, in a scratch folder) gives a log of the same structure.
  * - The recorders change nothing: sync-vs-async, whose Node server keeps accepted sockets
- *   paused, prints the same kinds of lines with and without them.
+ *   paused, and tls-echo, whose TLS runs over the recorders' streams when recorded, print the
+ *   same kinds of lines with and without them.
  * - The merge on its own: ids, order, ports in arguments, peers, lost datagrams (and on real
  *   recorders' files: tests/lib/merge.test.ts).
  */
@@ -358,6 +359,15 @@ describe('the recorders change nothing the programs do', () => {
 			const last = /^client 5: answered after ([\d.]+) s$/m;
 			for (const output of [plain.stdout, recorded.stdout]) assert.ok(Number(last.exec(output)?.[1]) >= 0.7, output);
 			assert.equal(recorded.stderr, '');
+		});
+		// A recorded run runs TLS over a stream the recorder can see (record-node-tls.ts, and
+		// wrap_socket in memory in Python): the programs must notice nothing of it.
+		it(`tls-echo (${languageInfo[language].command}: TLS over the recorders' streams) prints the same kinds of lines with and without them`, async () => {
+			const cwd = join(examplesDir, 'tls-echo');
+			const [command, args] = language === 'node' ? [process.execPath, ['start.js']] : [findPython(), ['python/start.py']];
+			const plain = await run(command, args, { cwd, timeout: 60_000 });
+			const recorded = await run(command, args, { cwd, timeout: 60_000, env: recorderEnv(language, mkdtempSync(join(scratch, `tls-${language}-`))) });
+			assert.deepEqual(kinds(`${recorded.stdout}${recorded.stderr}`), kinds(`${plain.stdout}${plain.stderr}`));
 		});
 	}
 });

@@ -53,6 +53,11 @@ const cases: [string, (dir: string) => void, RegExp][] = [
 	['a file is too large', (dir) => writeFileSync(join(dir, 'data.txt'), 'x'.repeat(70_000)), /^examples\/broken\/data\.txt: is 70000 bytes; an example file may be at most 65536 bytes/],
 	['a file is binary', (dir) => writeFileSync(join(dir, 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff])), /^examples\/broken\/logo\.png: is not UTF-8 text/],
 	['a script lacks // @ts-check', (dir) => edit(join(dir, 'client.js'), (t) => t.replace('// @ts-check\n', '')), /^examples\/broken\/client\.js: must start with "\/\/ @ts-check"/],
+	['an exercise has no check for a language it lists', (dir) => unlinkSync(join(dir, 'exercises', 'read-to-the-end', 'check.py')), /^examples\/broken\/exercises\/read-to-the-end: check\.py is missing: the exercise lists python/],
+	['an exercise has no solution of a file it changes', (dir) => unlinkSync(join(dir, 'exercises', 'read-to-the-end', 'solution', 'client.js')), /^examples\/broken\/exercises\/read-to-the-end\/solution: has no client\.js/],
+	['an exercise lists no language', (dir) => edit(join(dir, 'exercises', 'read-to-the-end', 'README.md'), (t) => t.replace(/^languages:.*$/m, 'languages: []')), /^examples\/broken\/exercises\/read-to-the-end\/README\.md: front matter "languages": must list python, node or both/],
+	['the folder with exercises lacks the Python checks runner', (dir) => unlinkSync(join(dir, 'python', 'check.py')), /^examples\/broken: python\/check\.py is missing/],
+	['npm test does not run the checks', (dir) => edit(join(dir, 'package.json'), (t) => t.replace('"node check.js"', '"node start.js"')), /^examples\/broken\/package\.json: scripts\.test must be "node check\.js"/],
 	['there is a node_modules folder', (dir) => cpSync(join(dir, 'README.md'), join(dir, 'node_modules', 'x', 'README.md')), /^examples\/broken\/node_modules: examples have no dependencies/],
 ];
 

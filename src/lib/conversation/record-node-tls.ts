@@ -36,9 +36,6 @@ interface AddressCache {
 
 /** A `Duplex` over `raw` that TLS reads and writes as if it were the connection itself. */
 export function wireTap(raw: net.Socket): Duplex {
-	// TLS decides when its side ends (as it does over a handle), so the TCP socket must not end
-	// its own sending side by itself when the peer's FIN arrives.
-	raw.allowHalfOpen = true;
 	const tap = new Duplex({
 		write(chunk, _encoding, done) {
 			raw.write(chunk, done);
@@ -58,6 +55,8 @@ export function wireTap(raw: net.Socket): Duplex {
 	raw.on('data', (chunk: Buffer) => {
 		if (!tap.push(chunk)) raw.pause();
 	});
+	// The TCP socket ends its own side when the peer's ends (allowHalfOpen false, as TLS sockets
+	// are by default) and then closes: that close is what tells TLS mid-handshake that the peer left.
 	raw.on('end', () => tap.push(null));
 	raw.on('error', (error) => tap.destroy(error));
 	raw.on('close', () => tap.destroy());
@@ -106,6 +105,9 @@ export function tapTlsConnect(): void {
 		const raw = net.connect({ host: host ?? 'localhost', port: Number(port), ...Object.fromEntries(given) });
 		const socket = (original as (...args: unknown[]) => tls.TLSSocket).call(this, { ...options, socket: wireTap(raw) }, ...args.slice(1));
 		raw.once('connect', () => copyAddresses(socket, raw));
+		// A TLS socket over a stream does not close that stream: close the connection as Node's
+		// own TLS does when the program destroys its socket (a refused certificate, say).
+		socket.once('close', () => raw.destroy());
 		return socket;
 	};
 	tls.connect = connect as typeof tls.connect;

@@ -17,17 +17,20 @@ export interface LanguageInfo {
 	owns(path: string): boolean;
 }
 
+/** The exercises and the programs that check them: part of the folder, not of the program it runs. */
+const isExercisePart = (path: string) => path.startsWith('exercises/') || path === 'check.js' || path === 'python/check.py';
+
 export const languageInfo: Record<Language, LanguageInfo> = {
 	node: {
 		label: 'Node.js',
 		command: 'npm start',
 		startFile: 'start.js',
-		owns: (path) => path !== 'README.md' && !path.startsWith('python/'),
+		owns: (path) => path !== 'README.md' && !path.startsWith('python/') && !isExercisePart(path),
 	},
 	python: {
 		label: 'Python',
 		command: 'python3 python/start.py',
 		startFile: 'python/start.py',
-		owns: (path) => path.startsWith('python/'),
+		owns: (path) => path.startsWith('python/') && !isExercisePart(path),
 	},
 };

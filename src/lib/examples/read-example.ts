@@ -11,6 +11,7 @@ import {
 	type ExampleFile,
 	type ExampleFrontMatter,
 } from './schema.ts';
+import { readExercises, type ExerciseSource } from './exercises.ts';
 import { languageInfo } from './languages.ts';
 
 /** A problem with one example folder; the message names the folder and the file. */
@@ -33,6 +34,8 @@ export interface ExampleSource {
 	startFile: string;
 	/** Every file in the folder (dotfiles and __pycache__ skipped), sorted by path. */
 	files: ExampleFile[];
+	/** Its exercises (exercises.ts), in name order; none if it has no exercises/ folder. */
+	exercises: ExerciseSource[];
 }
 
 /**
@@ -53,7 +56,7 @@ export function readExample(examplesDir: string, name: string, displayRoot = 'ex
 
 	const readme = byPath.get('README.md');
 	if (readme === undefined) throw new ExampleError(folder, 'README.md is missing (it holds the title, summary and which files to show)');
-	const { frontMatter, body } = parseReadme(readme, `${folder}/README.md`);
+	const { data: frontMatter, body } = parseFrontMatter(readme, `${folder}/README.md`, exampleFrontMatterSchema);
 
 	const packageJson = byPath.get('package.json');
 	if (packageJson === undefined) throw new ExampleError(folder, 'package.json is missing (it holds the start script)');
@@ -76,7 +79,8 @@ export function readExample(examplesDir: string, name: string, displayRoot = 'ex
 			throw new ExampleError(`${folder}/${file.path}`, 'must start with "// @ts-check" (examples are type-checked)');
 		}
 	}
-	return { name, folder, frontMatter, readmeBody: body, startFile, files };
+	const exercises = readExercises(folder, files, typeof pkg.scripts['test'] === 'string' ? pkg.scripts['test'] : undefined);
+	return { name, folder, frontMatter, readmeBody: body, startFile, files, exercises };
 }
 
 /**
@@ -121,7 +125,8 @@ export function readFolderFiles(dir: string, folder: string): ExampleFile[] {
 	return files;
 }
 
-function parseReadme(readme: string, location: string): { frontMatter: ExampleFrontMatter; body: string } {
+/** Splits a README into its front matter, validated by `schema`, and the text after it. */
+export function parseFrontMatter<T extends z.ZodType>(readme: string, location: string, schema: T): { data: z.infer<T>; body: string } {
 	const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(readme);
 	if (!match) throw new ExampleError(location, 'must begin with front matter between two "---" lines');
 	let data: unknown;
@@ -130,7 +135,7 @@ function parseReadme(readme: string, location: string): { frontMatter: ExampleFr
 	} catch (error) {
 		throw new ExampleError(location, `front matter is not valid YAML: ${(error as Error).message}`);
 	}
-	return { frontMatter: validate(exampleFrontMatterSchema, data ?? {}, location, 'front matter'), body: readme.slice(match[0].length) };
+	return { data: validate(schema, data ?? {}, location, 'front matter'), body: readme.slice(match[0].length) };
 }
 
 function parseJson(text: string, location: string): unknown {

@@ -32,6 +32,19 @@ export const exampleFrontMatterSchema = z
 
 export type ExampleFrontMatter = z.infer<typeof exampleFrontMatterSchema>;
 
+/** Exercise folder names become URL anchors and command arguments (`node check.js <name>`). */
+export const EXERCISE_NAME = EXAMPLE_NAME;
+
+/** Front matter of an exercise's README.md (`exercises/<name>/README.md`). */
+export const exerciseFrontMatterSchema = z.strictObject({
+	title: z.string().trim().min(1).max(80),
+	goal: z.string().trim().min(1).max(240),
+	languages: z.array(z.enum(['python', 'node'], { error: 'must be python or node' })).min(1, 'must list python, node or both'),
+	files: z.array(relativeFilePath).min(1, 'must list the files the student changes'),
+});
+
+export type ExerciseFrontMatter = z.infer<typeof exerciseFrontMatterSchema>;
+
 const noDependencies = z
 	.record(z.string(), z.string())
 	.refine((deps) => Object.keys(deps).length === 0, {

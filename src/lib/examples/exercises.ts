@@ -1,0 +1,57 @@
+/**
+ * The exercises of an example folder: `exercises/<name>/` with a README.md (front matter
+ * {@link exerciseFrontMatterSchema}: title, goal, languages, files; then the task, the hints
+ * and why it matters), a check per language (`check.js` checks the Node.js code, `check.py`
+ * the Python code), and `solution/`, the changed files of one reference solution at the
+ * folder's own paths. The folder also needs the runners that run those checks (`check.js`,
+ * `python/check.py`) and `npm test` running `node check.js`.
+ *
+ * {@link readExercises} validates all of it and throws an {@link ExampleError} naming the file
+ * for anything a student, the page or the tests could not rely on.
+ */
+import { ExampleError, parseFrontMatter } from './read-example.ts';
+import { EXERCISE_NAME, exerciseFrontMatterSchema, type ExampleFile, type ExerciseFrontMatter } from './schema.ts';
+
+export interface ExerciseSource {
+	name: string;
+	frontMatter: ExerciseFrontMatter;
+	/** README.md without its front matter. */
+	body: string;
+	/** The solution's files, at the example folder's own paths. */
+	solution: ExampleFile[];
+}
+
+/** What runs each language's checks, and the name of each exercise's check in that language. */
+export const CHECKS = {
+	node: { runner: 'check.js', check: 'check.js', command: 'node check.js' },
+	python: { runner: 'python/check.py', check: 'check.py', command: 'python3 python/check.py' },
+} as const;
+
+export function readExercises(folder: string, files: ExampleFile[], testScript: string | undefined): ExerciseSource[] {
+	const byPath = new Map(files.map((file) => [file.path, file.content]));
+	const names = [...new Set(files.filter((f) => f.path.startsWith('exercises/')).map((f) => f.path.split('/')[1]!))].sort();
+	if (names.length === 0) return [];
+	if (testScript !== CHECKS.node.command) {
+		throw new ExampleError(`${folder}/package.json`, `scripts.test must be "${CHECKS.node.command}" (npm test checks every exercise)`);
+	}
+	return names.map((name) => {
+		const at = `${folder}/exercises/${name}`;
+		if (!EXERCISE_NAME.test(name)) throw new ExampleError(at, 'exercise folder names must be lowercase letters, digits and single dashes');
+		const readme = byPath.get(`exercises/${name}/README.md`);
+		if (readme === undefined) throw new ExampleError(at, 'README.md is missing (it holds the title, goal, languages and the task)');
+		const { data, body } = parseFrontMatter(readme, `${at}/README.md`, exerciseFrontMatterSchema);
+		for (const language of data.languages) {
+			const { runner, check } = CHECKS[language];
+			if (!byPath.has(runner)) throw new ExampleError(folder, `${runner} is missing (it runs the ${language} checks of the exercises)`);
+			if (!byPath.has(`exercises/${name}/${check}`)) throw new ExampleError(at, `${check} is missing: the exercise lists ${language}, so it needs the check of the ${language} code`);
+		}
+		const solution = files
+			.filter((f) => f.path.startsWith(`exercises/${name}/solution/`))
+			.map((f) => ({ path: f.path.slice(`exercises/${name}/solution/`.length), content: f.content }));
+		for (const changed of data.files) {
+			if (!byPath.has(changed)) throw new ExampleError(`${at}/README.md`, `front matter "files" lists ${changed}, which is not in the example folder`);
+			if (!solution.some((f) => f.path === changed)) throw new ExampleError(`${at}/solution`, `has no ${changed}: the solution holds each file the student changes, at the folder's own path`);
+		}
+		return { name, frontMatter: data, body, solution };
+	});
+}
