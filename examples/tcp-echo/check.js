@@ -120,14 +120,14 @@ export const checker = {
 	},
 
 	/**
-	 * Connects to `port`, sends each chunk, and collects what comes back until `untilBytes`
-	 * bytes have arrived, the program closes the connection, or `timeoutMs` passes.
+	 * Connects to `port`, sends each chunk, and collects what comes back until `untilLines`
+	 * lines ("\n") have arrived, the program closes the connection, or `timeoutMs` passes.
 	 * @param {number} port
 	 * @param {(string | Buffer)[]} chunks
-	 * @param {{ untilBytes?: number, timeoutMs?: number }} [options]
+	 * @param {{ untilLines?: number, timeoutMs?: number }} [options]
 	 * @returns {Promise<{ received: Buffer, closed: boolean }>}
 	 */
-	exchange(port, chunks, { untilBytes = Infinity, timeoutMs = 3_000 } = {}) {
+	exchange(port, chunks, { untilLines = Infinity, timeoutMs = 3_000 } = {}) {
 		return new Promise((resolve) => {
 			const socket = net.connect(port, '127.0.0.1');
 			/** @type {Buffer[]} */
@@ -147,7 +147,7 @@ export const checker = {
 			});
 			socket.on('data', (chunk) => {
 				parts.push(chunk);
-				if (Buffer.concat(parts).length >= untilBytes) finish();
+				if (Buffer.concat(parts).toString('latin1').split('\n').length - 1 >= untilLines) finish();
 			});
 			socket.on('error', () => {});
 			socket.on('close', () => {

@@ -56,10 +56,32 @@ async function assertNothingLeft(dir: string): Promise<void> {
 	assert.equal(found, '', `processes of ${dir} still running: ${found}`);
 }
 
-/** Plausible mistakes, each made in the reference solution: the check must reject every one. */
-const mistakes: { example: string; exercise: string; language: Language; what: string; file: string; from: string; to: string }[] = [
-	{ example: 'tcp-echo', exercise: 'read-to-the-end', language: 'node', what: 'counts characters, not bytes', file: 'client.js', from: '${received.length} bytes (no newline', to: "${received.toString('utf8').length} bytes (no newline" },
-	{ example: 'tcp-echo', exercise: 'read-to-the-end', language: 'python', what: 'counts characters, not bytes', file: 'python/client.py', from: '{len(received)} bytes (no newline', to: '{len(text)} bytes (no newline' },
+/** Plausible mistakes, each made in the reference solution by a few edits: the check must reject every one. */
+const mistakes: { example: string; exercise: string; language: Language; what: string; file: string; edits: [string, string][] }[] = [
+	{ example: 'tcp-echo', exercise: 'read-to-the-end', language: 'node', what: 'counts characters, not bytes', file: 'client.js', edits: [['${received.length} bytes (no newline', "${received.toString('utf8').length} bytes (no newline"]] },
+	{ example: 'tcp-echo', exercise: 'read-to-the-end', language: 'python', what: 'counts characters, not bytes', file: 'python/client.py', edits: [['{len(received)} bytes (no newline', '{len(text)} bytes (no newline']] },
+	{
+		example: 'tcp-echo',
+		exercise: 'line-numbers',
+		language: 'node',
+		what: 'keeps one counter for every client',
+		file: 'server.js',
+		edits: [
+			['\tlet lineNumber = 0;\n', ''],
+			['const server = net.createServer(', 'let lineNumber = 0;\nconst server = net.createServer('],
+		],
+	},
+	{
+		example: 'tcp-echo',
+		exercise: 'line-numbers',
+		language: 'python',
+		what: 'keeps one counter for every client',
+		file: 'python/server.py',
+		edits: [
+			['    line_number = 0  # lines answered on this connection: each connection counts on its own\n', '    global line_number\n'],
+			['def serve_client(', 'line_number = 0\n\n\ndef serve_client('],
+		],
+	},
 ];
 
 const examples = listExampleNames(examplesDir)
@@ -83,9 +105,12 @@ describe('exercises: each check in each language', () => {
 				});
 				for (const mistake of mistakes.filter((m) => m.example === example.name && m.exercise === exercise.name && m.language === language)) {
 					it(`${example.name}/${exercise.name} (${language}): rejects a solution that ${mistake.what}`, async () => {
-						const content = solution[mistake.file];
-						assert.ok(content?.includes(mistake.from), `the solution's ${mistake.file} has ${mistake.from}`);
-						const wrong = await runCheck(copyOf(example.name, { ...solution, [mistake.file]: content!.replace(mistake.from, mistake.to) }), language, exercise.name);
+						let content = solution[mistake.file]!;
+						for (const [from, to] of mistake.edits) {
+							assert.ok(content.includes(from), `the solution's ${mistake.file} has ${JSON.stringify(from)}`);
+							content = content.replace(from, to);
+						}
+						const wrong = await runCheck(copyOf(example.name, { ...solution, [mistake.file]: content }), language, exercise.name);
 						assert.equal(wrong.code, 1, wrong.output);
 						assert.match(wrong.output, /not yet/);
 					});
@@ -120,7 +145,7 @@ describe('exercises: a student program that misbehaves gets a message, in time, 
 	it('an exercise that does not exist gets the list of those that do (exit 2)', async () => {
 		const result = await runCheck(copyOf('tcp-echo'), 'node', 'no-such-exercise');
 		assert.equal(result.code, 2);
-		assert.match(result.output, /no exercise "no-such-exercise" here\. The exercises are: read-to-the-end/);
+		assert.match(result.output, /no exercise "no-such-exercise" here\. The exercises are: line-numbers, read-to-the-end/);
 	});
 });
 
@@ -130,7 +155,7 @@ describe('exercises: npm test in the folder', () => {
 		assert.equal(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts.test, 'node check.js');
 		const result = await runCheck(dir, 'node');
 		assert.equal(result.code, 1);
-		assert.match(result.output, /^exercise +result\nread-to-the-end +not yet\n/m);
+		assert.match(result.output, /^exercise +result\nline-numbers +not yet\nread-to-the-end +not yet\n/m);
 		const python = await runCheck(dir, 'python');
 		assert.match(python.output, /^read-to-the-end +not yet$/m);
 	});

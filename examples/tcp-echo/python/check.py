@@ -102,16 +102,16 @@ class Checker:
         threading.Thread(target=serve, daemon=True).start()
         return server.getsockname()[1]
 
-    def exchange(self, port: int, chunks: list[bytes], until_bytes: float = float("inf"), timeout_s: float = 3):
-        """Connects, sends each chunk, collects what comes back until `until_bytes` arrived, the
-        program closes, or `timeout_s` passes. Returns (received, closed)."""
+    def exchange(self, port: int, chunks: list[bytes], until_lines: float = float("inf"), timeout_s: float = 3):
+        """Connects, sends each chunk, collects what comes back until `until_lines` lines ("\\n")
+        arrived, the program closes, or `timeout_s` passes. Returns (received, closed)."""
         received, closed = b"", False
         deadline = time.monotonic() + timeout_s
         with socket.create_connection(("127.0.0.1", port), timeout=timeout_s) as conn:
             for chunk in chunks:
                 conn.sendall(chunk)
                 time.sleep(0.02)  # separate pieces on the wire
-            while len(received) < until_bytes and time.monotonic() < deadline:
+            while received.count(b"\n") < until_lines and time.monotonic() < deadline:
                 conn.settimeout(max(0.01, deadline - time.monotonic()))
                 try:
                     data = conn.recv(65536)
