@@ -36,7 +36,7 @@ function copyOf(example: string, files: Record<string, string> = {}): string {
 
 /** Runs a check the way a student does; never rejects. */
 async function runCheck(dir: string, language: Language, exercise?: string): Promise<{ code: number; output: string }> {
-	const [command, args] = language === 'node' ? [process.execPath, ['check.js']] : [findPython(), ['python/check.py']];
+	const [command, args] = [language === 'node' ? process.execPath : findPython(), [CHECKS[language].runner]];
 	try {
 		const { stdout, stderr } = await execFileAsync(command, [...args, ...(exercise ? [exercise] : [])], { cwd: dir, timeout: 60_000 });
 		return { code: 0, output: `${stdout}${stderr}` };

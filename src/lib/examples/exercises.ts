@@ -9,6 +9,7 @@
  * {@link readExercises} validates all of it and throws an {@link ExampleError} naming the file
  * for anything a student, the page or the tests could not rely on.
  */
+import { languageInfo } from './languages.ts';
 import { ExampleError, parseFrontMatter } from './read-example.ts';
 import { EXERCISE_NAME, exerciseFrontMatterSchema, type ExampleFile, type ExerciseFrontMatter } from './schema.ts';
 
@@ -21,10 +22,10 @@ export interface ExerciseSource {
 	solution: ExampleFile[];
 }
 
-/** What runs each language's checks, and the name of each exercise's check in that language. */
+/** Each language's check of one exercise (`exercises/<name>/<check>`), and the command that runs them. */
 export const CHECKS = {
-	node: { runner: 'check.js', check: 'check.js', command: 'node check.js' },
-	python: { runner: 'python/check.py', check: 'check.py', command: 'python3 python/check.py' },
+	node: { runner: languageInfo.node.checkRunner, check: 'check.js', command: `node ${languageInfo.node.checkRunner}` },
+	python: { runner: languageInfo.python.checkRunner, check: 'check.py', command: `python3 ${languageInfo.python.checkRunner}` },
 } as const;
 
 export function readExercises(folder: string, files: ExampleFile[], testScript: string | undefined): ExerciseSource[] {
