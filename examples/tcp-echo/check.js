@@ -4,13 +4,16 @@
  * (exercises/<exercise>/check.js) against the Node.js code in this folder. It prints "passed",
  * or what was sent, what came back and what was expected, and exits 0 or 1.
  * `node check.js` (or `npm test`) checks every exercise and prints a table.
+ * Each verdict is also kept in .check-results.json, where the course page reads it from the
+ * browser sandbox to mark the exercise solved.
  * A check never needs the network (everything runs on 127.0.0.1), gives up after its time
  * limit, and stops every program it started. The Python twin is python/check.py.
  *
  * This file is the same in every example folder that has exercises.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import dgram from 'node:dgram';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -34,7 +37,7 @@ export class CheckFailure extends Error {}
 
 /** @type {Set<import('node:child_process').ChildProcess>} */
 const children = new Set();
-/** @type {Set<net.Server>} */
+/** @type {Set<{ close(): void }>} */
 const servers = new Set();
 
 /**
@@ -120,6 +123,22 @@ export const checker = {
 	},
 
 	/**
+	 * A stand-in UDP server on 127.0.0.1 with a free port: `onDatagram(message, reply)` is called
+	 * for each datagram that arrives; `reply(data)` sends a datagram back to its sender.
+	 * @param {(message: Buffer, reply: (data: string | Buffer) => void) => void} onDatagram
+	 * @returns {Promise<{ port: number, close(): void }>}
+	 */
+	async fakeUdpServer(onDatagram) {
+		const socket = dgram.createSocket('udp4');
+		socket.on('message', (message, from) => onDatagram(message, (data) => socket.send(data, from.port, from.address)));
+		socket.on('error', () => {});
+		const closer = { close: () => socket.close() };
+		servers.add(closer);
+		await new Promise((resolve) => socket.bind(0, '127.0.0.1', () => resolve(undefined)));
+		return { port: socket.address().port, close: () => socket.close() };
+	},
+
+	/**
 	 * Connects to `port`, sends each chunk, and collects what comes back until `untilLines`
 	 * lines ("\n") have arrived, the program closes the connection, or `timeoutMs` passes.
 	 * @param {number} port
@@ -182,6 +201,32 @@ export function show(bytes) {
 	return JSON.stringify(bytes.toString());
 }
 
+/** Where the verdicts are kept: `{ format: 1, results: { <exercise>: { result, checkedAt } } }`. */
+const RESULTS_FILE = join(here, '.check-results.json');
+
+/**
+ * Keeps these verdicts in RESULTS_FILE, beside those of the other exercises checked before.
+ * @param {{ name: string, problem: string | undefined }[]} verdicts
+ * @param {string[]} names the exercises there are
+ */
+function keepResults(verdicts, names) {
+	/** @type {Record<string, { result: string, checkedAt: string }>} */
+	const results = {};
+	try {
+		const before = JSON.parse(readFileSync(RESULTS_FILE, 'utf8'));
+		for (const name of names) if (before?.results?.[name]) results[name] = before.results[name];
+	} catch {
+		// No results yet, or unreadable ones: start afresh.
+	}
+	const checkedAt = new Date().toISOString();
+	for (const { name, problem } of verdicts) results[name] = { result: problem === undefined ? 'passed' : 'not yet', checkedAt };
+	try {
+		writeFileSync(RESULTS_FILE, `${JSON.stringify({ format: 1, results }, null, 2)}\n`);
+	} catch {
+		// A folder we may not write to: the verdict printed above is what counts.
+	}
+}
+
 /** The exercises of this folder: each folder under exercises/ with a check.js. */
 function exerciseNames() {
 	const dir = join(here, 'exercises');
@@ -213,7 +258,13 @@ async function checkExercise(name) {
 	} finally {
 		clearTimeout(timer);
 		for (const child of children) child.kill('SIGKILL');
-		for (const server of servers) server.close();
+		for (const server of servers) {
+			try {
+				server.close();
+			} catch {
+				// already closed by the check
+			}
+		}
 		servers.clear();
 	}
 }
@@ -227,11 +278,13 @@ async function main() {
 	}
 	if (asked !== undefined) {
 		const problem = await checkExercise(asked);
+		keepResults([{ name: asked, problem }], names);
 		console.log(problem === undefined ? `check ${asked}: passed` : `check ${asked}: not yet\n${problem}`);
 		process.exit(problem === undefined ? 0 : 1);
 	}
 	const results = [];
 	for (const name of names) results.push({ name, problem: await checkExercise(name) });
+	keepResults(results, names);
 	const width = Math.max(8, ...names.map((name) => name.length));
 	console.log(`${'exercise'.padEnd(width)}  result`);
 	for (const { name, problem } of results) console.log(`${name.padEnd(width)}  ${problem === undefined ? 'passed' : 'not yet'}`);

@@ -1,6 +1,6 @@
 /**
  * The example folders, read from examples/ as the site reads them: each is embedded by a course
- * page, has its own test file and the launchers of every other example. And the template that
+ * page, has its own test file and the launchers and check runners of every other example. And the template that
  * `npm run new-example` copies (examples/_template/): not an example, its Node.js programs
  * type-checked under the examples' tsconfig (Node 18's API), its Python programs compiled.
  */
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { exampleUses } from '../../src/lib/examples/embedded.ts';
 import { findPython } from '../../src/lib/examples/python.ts';
 import { listExampleNames, readFolderFiles } from '../../src/lib/examples/read-example.ts';
-import { LAUNCHERS, REFERENCE_EXAMPLE, TEMPLATE_FOLDER } from '../../src/lib/examples/scaffold.ts';
+import { SHARED_FILES, REFERENCE_EXAMPLE, TEMPLATE_FOLDER } from '../../src/lib/examples/scaffold.ts';
 import { readCoursePages } from '../support/course-pages.ts';
 import { examplesDir } from './support/example-process.ts';
 
@@ -33,10 +33,10 @@ describe('example folders', () => {
 		it(`${name} has its own test file (robustness and npm start)`, () => {
 			assert.ok(existsSync(join(testsDir, `${name}.test.ts`)), `missing tests/examples/${name}.test.ts`);
 		});
-		for (const launcher of LAUNCHERS) {
-			it(`${name}/${launcher} is the same as every other example's`, () => {
-				const reference = readFileSync(join(examplesDir, REFERENCE_EXAMPLE, launcher), 'utf8');
-				assert.equal(readFileSync(join(examplesDir, name, launcher), 'utf8'), reference);
+		for (const shared of SHARED_FILES) {
+			it(`${name}/${shared} is the same as every other example's`, () => {
+				const reference = readFileSync(join(examplesDir, REFERENCE_EXAMPLE, shared), 'utf8');
+				assert.equal(readFileSync(join(examplesDir, name, shared), 'utf8'), reference, `copy it: cp examples/${REFERENCE_EXAMPLE}/${shared} examples/${name}/${shared}`);
 			});
 		}
 	}
@@ -60,9 +60,9 @@ describe(`the template, examples/${TEMPLATE_FOLDER}/`, () => {
 		assert.ok(!listExampleNames(examplesDir).includes(TEMPLATE_FOLDER));
 	});
 
-	it('holds Node.js and Python programs, but no launcher (they are copied from the reference example)', () => {
+	it('holds Node.js and Python programs, but no file every example shares (they are copied from the reference example)', () => {
 		assert.ok(templatePaths.some((path) => path.endsWith('.js')) && templatePaths.some((path) => path.endsWith('.py')), templatePaths.join(', '));
-		for (const launcher of LAUNCHERS) assert.ok(!templatePaths.includes(launcher), `${launcher} is in the template`);
+		for (const shared of SHARED_FILES) assert.ok(!templatePaths.includes(shared), `${shared} is in the template`);
 	});
 
 	it('type-checks against Node 18’s API under tests/examples/tsconfig.json', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { examplesDir, startExampleServer, type ExampleServer } from './support/example-process.ts';
+import { describeExercises, type ExerciseMistake } from './support/exercises.ts';
 import { watchMemory } from './support/memory.ts';
 import { assertStartPrints } from './support/npm-start.ts';
 import { randomBytes, seededRandom } from './support/random.ts';
@@ -307,3 +308,34 @@ describe('failures interop: each client against the other language’s server', 
 		assert.equal(countLines(node), countLines(bytes));
 	});
 });
+
+/** Plausible mistakes, each made in the reference solution by a few edits: the check must reject every one. */
+const mistakes: ExerciseMistake[] = [
+	{ exercise: 'retry-with-backoff', language: 'node', what: 'waits 100 ms every time instead of doubling the wait', file: 'client.js', edits: [['\t\tdelayMs *= 2;\n', '']] },
+	{ exercise: 'retry-with-backoff', language: 'node', what: 'gives setTimeout() seconds, as if it were time.sleep()', file: 'client.js', edits: [['setTimeout(resolve, delayMs)', 'setTimeout(resolve, delayMs / 1000)']] },
+	{ exercise: 'retry-with-backoff', language: 'node', what: 'makes only four attempts (an off-by-one)', file: 'client.js', edits: [['attempt <= ATTEMPTS;', 'attempt < ATTEMPTS;']] },
+	{ exercise: 'retry-with-backoff', language: 'python', what: 'makes only four attempts (an off-by-one)', file: 'python/client.py', edits: [['range(1, ATTEMPTS + 1)', 'range(1, ATTEMPTS)']] },
+	{ exercise: 'retry-with-backoff', language: 'python', what: 'gives time.sleep() milliseconds instead of seconds', file: 'python/client.py', edits: [['time.sleep(delay_ms / 1000)', 'time.sleep(delay_ms)']] },
+	{
+		exercise: 'retry-with-backoff',
+		language: 'python',
+		what: 'runs the scenarios anyway after giving up',
+		file: 'python/client.py',
+		edits: [['Start the server first: python3 server.py")\n        return 1\n', 'Start the server first: python3 server.py")\n']],
+	},
+	{ exercise: 'idle-timeout', language: 'node', what: 'reads --idle-timeout but keeps the 30 s limit', file: 'server.js', edits: [["const idleTimeoutMs = Number(values['idle-timeout']) * 1000;", 'const idleTimeoutMs = IDLE_TIMEOUT_MS;']] },
+	{
+		exercise: 'idle-timeout',
+		language: 'node',
+		what: 'starts one timer per connection that no command restarts',
+		file: 'server.js',
+		edits: [
+			['socket.setTimeout(idleTimeoutMs, () => {', 'setTimeout(() => {'],
+			['then drop it\n\t});', 'then drop it\n\t}, idleTimeoutMs);'],
+		],
+	},
+	{ exercise: 'idle-timeout', language: 'python', what: 'reads --idle-timeout but keeps the 30 s limit', file: 'python/server.py', edits: [['conn.settimeout(idle_timeout_s)', 'conn.settimeout(IDLE_TIMEOUT_S)']] },
+	{ exercise: 'idle-timeout', language: 'python', what: 'closes without saying goodbye', file: 'python/server.py', edits: [['                conn.sendall(b"error: idle for too long, closing\\n")\n', '']] },
+];
+
+describeExercises('failures', mistakes);

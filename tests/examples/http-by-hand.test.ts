@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { examplesDir, startExampleServer, type ExampleServer } from './support/example-process.ts';
+import { describeExercises, type ExerciseMistake } from './support/exercises.ts';
 import { watchMemory } from './support/memory.ts';
 import { assertStartPrints } from './support/npm-start.ts';
 import { randomBytes, seededRandom } from './support/random.ts';
@@ -557,3 +558,39 @@ describe('http-by-hand transcript: the same request bytes get byte-identical res
 		});
 	}
 });
+
+/** Plausible mistakes, each made in the reference solution by a few edits: the check must reject every one. */
+const mistakes: ExerciseMistake[] = [
+	{ exercise: 'file-server', language: 'node', what: 'checks startsWith(root) without the separator', file: 'server.js', edits: [['file.startsWith(root + sep)', 'file.startsWith(root)']] },
+	{ exercise: 'file-server', language: 'node', what: 'reads the file as text', file: 'server.js', edits: [['return readFileSync(file);', "return Buffer.from(readFileSync(file, 'utf8'));"]] },
+	{ exercise: 'file-server', language: 'node', what: 'does not decode %-escapes', file: 'server.js', edits: [['decoded = decodeURIComponent(path);', 'decoded = path;']] },
+	{ exercise: 'file-server', language: 'node', what: 'has no Content-Type for .css', file: 'server.js', edits: [["\t['.css', 'text/css; charset=utf-8'],\n", '']] },
+	{
+		exercise: 'file-server',
+		language: 'python',
+		what: 'checks str(file).startswith(str(root)) without the separator',
+		file: 'python/server.py',
+		edits: [['inside = file.is_relative_to(self.root)', 'inside = str(file).startswith(str(self.root))']],
+	},
+	{ exercise: 'file-server', language: 'python', what: 'looks for ".." before decoding %-escapes', file: 'python/server.py', edits: [['inside = file.is_relative_to(self.root)', 'inside = ".." not in path']] },
+	{
+		exercise: 'file-server',
+		language: 'python',
+		what: 'reads the file as text',
+		file: 'python/server.py',
+		edits: [['content = file.read_bytes() if inside else b""', 'content = file.read_text(errors="replace").encode() if inside else b""']],
+	},
+	{ exercise: 'file-server', language: 'python', what: 'has no fallback Content-Type', file: 'python/server.py', edits: [['TYPES.get(file.suffix.lower(), "application/octet-stream")', 'TYPES.get(file.suffix.lower(), "text/plain")']] },
+	{ exercise: 'chunked-response', language: 'node', what: 'reads the chunk size as decimal', file: 'client.js', edits: [['lineEnd), 16);', 'lineEnd), 10);']] },
+	{
+		exercise: 'chunked-response',
+		language: 'node',
+		what: 'decodes each chunk as text on its own',
+		file: 'client.js',
+		edits: [['chunks.push(data.subarray(start, start + size));', "chunks.push(Buffer.from(data.toString('utf8', start, start + size)));"]],
+	},
+	{ exercise: 'chunked-response', language: 'python', what: 'reads the chunk size as decimal', file: 'python/client.py', edits: [['split(b";")[0], 16)', 'split(b";")[0])']] },
+	{ exercise: 'chunked-response', language: 'python', what: 'forgets the "\\r\\n" after each chunk', file: 'python/client.py', edits: [['start += size + 2  #', 'start += size  #']] },
+];
+
+describeExercises('http-by-hand', mistakes);

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { examplesDir, startExampleServer, type ExampleServer } from './support/example-process.ts';
+import { describeExercises, type ExerciseMistake } from './support/exercises.ts';
 import { watchMemory } from './support/memory.ts';
 import { assertStartPrints } from './support/npm-start.ts';
 import { randomBytes, seededRandom } from './support/random.ts';
@@ -452,3 +453,40 @@ describe('names-and-addresses clients without a server', () => {
 		});
 	}
 });
+
+/** Plausible mistakes, each made in the reference solution by a few edits: the check must reject every one. */
+const mistakes: ExerciseMistake[] = [
+	{
+		exercise: 'lookup-command',
+		language: 'node',
+		what: 'writes a lookup answer when it comes, out of order',
+		file: 'server.js',
+		edits: [["send(lookUp(text.slice('lookup '.length)));", "lookUp(text.slice('lookup '.length)).then((answer) => socket.write(answer));"]],
+	},
+	{ exercise: 'lookup-command', language: 'node', what: 'writes the family as IPv4 and IPv6', file: 'server.js', edits: [["`${family === 6 ? 'AF_INET6' : 'AF_INET'} ${address}`", '`IPv${family} ${address}`']] },
+	{
+		exercise: 'lookup-command',
+		language: 'python',
+		what: 'calls getaddrinfo() without type=, so each address comes once per socket type',
+		file: 'python/server.py',
+		edits: [['socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)', 'socket.getaddrinfo(name, None)']],
+	},
+	{ exercise: 'try-until-answered', language: 'node', what: 'has no timeout for the answer', file: 'client.js', edits: [['\t\tsocket.setTimeout(ANSWER_TIMEOUT_MS); // from now on, wait this long for the answer\n', '']] },
+	{ exercise: 'try-until-answered', language: 'node', what: 'returns whoami() without await inside try', file: 'client.js', edits: [['return await whoami(socket);', 'return whoami(socket);']] },
+	{
+		exercise: 'try-until-answered',
+		language: 'python',
+		what: 'has no timeout for the answer',
+		file: 'python/client.py',
+		edits: [['        sock.settimeout(ANSWER_TIMEOUT_S)  # from now on, wait this long for the answer\n', '']],
+	},
+	{
+		exercise: 'try-until-answered',
+		language: 'python',
+		what: 'catches only TimeoutError, not a closed connection',
+		file: 'python/client.py',
+		edits: [['except OSError as error:  # TimeoutError: no answer in time; ConnectionError: closed without one', 'except TimeoutError as error:']],
+	},
+];
+
+describeExercises('names-and-addresses', mistakes);

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { LANGUAGES } from '../../src/lib/examples/languages.ts';
+import { findPython } from '../../src/lib/examples/python.ts';
 import { readExample } from '../../src/lib/examples/read-example.ts';
 import { isEventLogFresh, isFresh, readEventLog, readRecording } from '../../src/lib/examples/recording.ts';
 import { startCommand, type Language } from './support/twins.ts';
@@ -27,9 +28,16 @@ const NAME = 'my-example';
 const exampleDir = join(examplesDir, NAME);
 const FILES = [
 	'README.md',
+	'check.js',
 	'client.js',
+	'exercises/shout/README.md',
+	'exercises/shout/check.js',
+	'exercises/shout/check.py',
+	'exercises/shout/solution/python/server.py',
+	'exercises/shout/solution/server.js',
 	'launch.js',
 	'package.json',
+	'python/check.py',
 	'python/client.py',
 	'python/launch.py',
 	'python/server.py',
@@ -112,14 +120,22 @@ describe('npm run new-example my-example', () => {
 		assert.equal(pkg['dependencies'], undefined);
 	});
 
-	it('copies both launchers byte for byte from tcp-echo', () => {
-		for (const launcher of ['launch.js', 'python/launch.py']) {
+	it('copies both launchers and both check runners byte for byte from tcp-echo', () => {
+		for (const launcher of ['launch.js', 'python/launch.py', 'check.js', 'python/check.py']) {
 			assert.ok(readFileSync(join(exampleDir, launcher)).equals(readFileSync(join(projectRoot, 'examples', 'tcp-echo', launcher))), launcher);
 		}
 	});
 
+	it('has one exercise to replace, whose checks say "not yet" in both languages until it is done', async () => {
+		for (const [command, runner] of [[process.execPath, 'check.js'], [findPython(), 'python/check.py']] as const) {
+			const result = await run(command, [runner, 'shout'], { cwd: exampleDir });
+			assert.equal(result.code, 1, fullOutput(result));
+			assert.match(result.stdout, /^check shout: not yet\nSent: "hello\\n"\nExpected back: "HELLO\\n"/, fullOutput(result));
+		}
+	});
+
 	it('marks where the author’s own code and text go with TODO', () => {
-		for (const file of ['README.md', 'package.json', 'server.js', 'client.js', 'start.js', 'python/server.py', 'python/client.py', 'python/start.py']) {
+		for (const file of ['README.md', 'package.json', 'exercises/shout/README.md', 'server.js', 'client.js', 'start.js', 'python/server.py', 'python/client.py', 'python/start.py']) {
 			assert.match(readFileSync(join(exampleDir, file), 'utf8'), /TODO/, `${file} has no TODO`);
 		}
 	});

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { examplesDir, startExampleServer, type ExampleServer } from './support/example-process.ts';
+import { describeExercises, type ExerciseMistake } from './support/exercises.ts';
 import { watchMemory } from './support/memory.ts';
 import { assertStartPrints } from './support/npm-start.ts';
 import { randomBytes, seededRandom } from './support/random.ts';
@@ -505,3 +506,39 @@ describe('peer-to-peer interop: each peer as a client against the other language
 		});
 	}
 });
+
+/** Plausible mistakes, each made in the reference solution by a few edits: the check must reject every one. */
+const mistakes: ExerciseMistake[] = [
+	{ exercise: 'hop-limit', language: 'node', what: 'passes a message on with a ttl of 0 instead of dropping it', file: 'peer.js', edits: [['} else if (message.ttl === 0) {', '} else if (message.ttl < 0) {']] },
+	{ exercise: 'hop-limit', language: 'node', what: 'leaves the ttl out of the message it passes on', file: 'peer.js', edits: [['path: [...path], ttl };', 'path: [...path] };']] },
+	{ exercise: 'hop-limit', language: 'node', what: 'lets "send" start a message with no ttl', file: 'peer.js', edits: [['path: [me], ttl: MAX_HOPS };', 'path: [me] };']] },
+	{ exercise: 'hop-limit', language: 'python', what: 'passes the ttl on as a float, 2.0', file: 'python/peer.py', edits: [['"ttl": int(ttl)}', '"ttl": ttl}']] },
+	{ exercise: 'hop-limit', language: 'python', what: 'passes a message on with a ttl of 0 instead of dropping it', file: 'python/peer.py', edits: [['elif message["ttl"] == 0:', 'elif message["ttl"] < 0:']] },
+	{
+		exercise: 'seen-before',
+		language: 'node',
+		what: 'does not acknowledge a message it has seen before',
+		file: 'peer.js',
+		edits: [["answer({ type: 'ack', id: checked.id });", "if (!seen.has(checked.id)) answer({ type: 'ack', id: checked.id });"]],
+	},
+	{
+		exercise: 'seen-before',
+		language: 'node',
+		what: 'counts the messages it sends itself as seen, so they never come home',
+		file: 'peer.js',
+		edits: [['\t\tmessagesSent += 1;\n', '\t\tmessagesSent += 1;\n\t\tseen.add(`${me}-${messagesSent}`);\n']],
+	},
+	{ exercise: 'seen-before', language: 'python', what: 'never remembers the ids it has seen', file: 'python/peer.py', edits: [['        seen.add(message["id"])\n', '']] },
+	{
+		exercise: 'seen-before',
+		language: 'python',
+		what: 'tells messages apart by their text, not their id',
+		file: 'python/peer.py',
+		edits: [
+			['again = message["id"] in seen', 'again = message["text"] in seen'],
+			['seen.add(message["id"])', 'seen.add(message["text"])'],
+		],
+	},
+];
+
+describeExercises('peer-to-peer', mistakes);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { examplesDir, startExampleServer, type ExampleServer } from './support/example-process.ts';
+import { describeExercises, type ExerciseMistake } from './support/exercises.ts';
 import { watchMemory } from './support/memory.ts';
 import { assertStartPrints } from './support/npm-start.ts';
 import { randomBytes, seededRandom } from './support/random.ts';
@@ -582,3 +583,68 @@ describe('rpc transcript: the same request bytes get byte-identical replies from
 		});
 	}
 });
+
+/** Plausible mistakes, each made in the reference solution by a few edits: the check must reject every one. */
+const mistakes: ExerciseMistake[] = [
+	{
+		exercise: 'repeat-with-checks',
+		language: 'node',
+		what: 'has no upper limit for count',
+		file: 'server.js',
+		edits: [[' || count > MAX_REPEAT', '']],
+	},
+	{
+		exercise: 'repeat-with-checks',
+		language: 'node',
+		what: 'accepts a count that is not a whole number',
+		file: 'server.js',
+		edits: [['!Number.isInteger(count) || ', '']],
+	},
+	{
+		exercise: 'repeat-with-checks',
+		language: 'python',
+		what: 'refuses a count of 0',
+		file: 'python/server.py',
+		edits: [['not 0 <= count <= MAX_REPEAT', 'not 0 < count <= MAX_REPEAT']],
+	},
+	{
+		exercise: 'repeat-with-checks',
+		language: 'python',
+		what: 'wants count to be an int, though every JSON number arrives as a float',
+		file: 'python/server.py',
+		edits: [['["text", "count"], [str, float]', '["text", "count"], [str, int]']],
+	},
+	{
+		exercise: 'calls-from-the-server',
+		language: 'node',
+		what: 'takes a request with an id (the ping) for a reply',
+		file: 'client.js',
+		edits: [["if ('method' in reply) return answerServer(", "if ('method' in reply && !('id' in reply)) return answerServer("]],
+	},
+	{
+		exercise: 'calls-from-the-server',
+		language: 'node',
+		what: 'answers the notice too',
+		file: 'client.js',
+		edits: [["\tif (!('id' in request)) return;\n", '']],
+	},
+	{
+		exercise: 'calls-from-the-server',
+		language: 'python',
+		what: 'answers the ping with an id of its own',
+		file: 'python/client.py',
+		edits: [['"result": "pong", "id": request["id"]', '"result": "pong", "id": self._new_id()']],
+	},
+	{
+		exercise: 'calls-from-the-server',
+		language: 'python',
+		what: 'answers the notice too',
+		file: 'python/client.py',
+		edits: [
+			['        if "id" not in request:\n            return\n', ''],
+			['"error": error, "id": request["id"]', '"error": error, "id": request.get("id")'],
+		],
+	},
+];
+
+describeExercises('rpc', mistakes);

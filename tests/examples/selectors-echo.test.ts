@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { examplesDir, startExampleServer, type ExampleServer } from './support/example-process.ts';
+import { describeExercises, type ExerciseMistake } from './support/exercises.ts';
 import { watchMemory } from './support/memory.ts';
 import { assertConcurrentLineEcho, countLines, endsWithLines, showBytes } from './support/line-echo.ts';
 import { assertStartPrints } from './support/npm-start.ts';
@@ -216,3 +217,44 @@ describe(`${NAME} clients without a server`, () => {
 		});
 	}
 });
+
+/** Plausible mistakes, each made in the reference solution by a few edits: the check must reject every one. */
+const mistakes: ExerciseMistake[] = [
+	{
+		exercise: 'chat-room',
+		language: 'node',
+		what: 'sends each line to the others but not back to its sender',
+		file: 'server.js',
+		edits: [['.filter(([other]) => other.writable)', '.filter(([other]) => other !== socket && other.writable)']],
+	},
+	{
+		exercise: 'chat-room',
+		language: 'python',
+		what: "adds the line to the others' write buffers but never sends it (no EVENT_WRITE for them)",
+		file: 'python/server.py',
+		edits: [['    for member in members:\n        if member is not conn and member.sock in connections:\n            send_some(member)  # what its socket takes now; EVENT_WRITE for the rest\n', '']],
+	},
+	{
+		exercise: 'chat-room',
+		language: 'python',
+		what: 'sends each line to the others but not back to its sender',
+		file: 'python/server.py',
+		edits: [['if not member.closing]', 'if not member.closing and member is not conn]']],
+	},
+	{
+		exercise: 'carry-on',
+		language: 'node',
+		what: 'counts a failed connection as finished but prints no summary when it is the last to finish',
+		file: 'client.js',
+		edits: [['\t\tfinished += 1; // this connection is over too; the others go on\n\t\tif (finished === plans.length) report();\n', '\t\tfinished += 1; // this connection is over too; the others go on\n']],
+	},
+	{
+		exercise: 'carry-on',
+		language: 'python',
+		what: 'counts a failed connection as done but leaves it registered, so select() reports it again',
+		file: 'python/client.py',
+		edits: [['        selector.unregister(conn.sock)  # before close(), as in the server\n        conn.sock.close()\n', '']],
+	},
+];
+
+describeExercises('selectors-echo', mistakes);

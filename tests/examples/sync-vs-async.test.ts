@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { examplesDir, startExampleServer, type ExampleServer } from './support/example-process.ts';
+import { describeExercises, type ExerciseMistake } from './support/exercises.ts';
 import { watchMemory } from './support/memory.ts';
 import { assertStartPrints } from './support/npm-start.ts';
 import { randomBytes, seededRandom } from './support/random.ts';
@@ -353,3 +354,74 @@ describe('sync-vs-async interop: each client against the other language’s serv
 		}
 	}
 });
+
+/** Plausible mistakes, each made in the reference solution by a few edits: the check must reject every one. */
+const mistakes: ExerciseMistake[] = [
+	{
+		exercise: 'worker-pool',
+		language: 'node',
+		what: 'lets one connection too many in (busy <= workers)',
+		file: 'server.js',
+		edits: [['while (busy < workers && queue.length > 0)', 'while (busy <= workers && queue.length > 0)']],
+	},
+	{
+		exercise: 'worker-pool',
+		language: 'node',
+		what: 'never frees a worker, so the queue stops after the first wave',
+		file: 'server.js',
+		edits: [['\t\t\tbusy -= 1; // this worker is free: give it the next connection in the queue\n', '']],
+	},
+	{
+		exercise: 'worker-pool',
+		language: 'python',
+		what: 'gives the worker back as soon as its thread has started, not when handle() is done',
+		file: 'python/server.py',
+		edits: [
+			['        super().process_request(request, client_address)  # handle() in a new thread\n', '        super().process_request(request, client_address)  # handle() in a new thread\n        self.workers.release()\n'],
+			['        self.workers.release()  # so this worker is free for the next connection\n', ''],
+		],
+	},
+	{
+		exercise: 'worker-pool',
+		language: 'python',
+		what: 'never puts the --workers number into the semaphore, which stays at 1',
+		file: 'python/server.py',
+		edits: [['        PoolServer.workers = threading.Semaphore(options.workers)\n', '']],
+	},
+	{
+		exercise: 'time-limit',
+		language: 'node',
+		what: 'prints the message but leaves the connection open, so the client never exits',
+		file: 'client.js',
+		edits: [['\t\t\t\tsocket.destroy(); // close the connection: we no longer wait for it\n', '']],
+	},
+	{
+		exercise: 'time-limit',
+		language: 'node',
+		what: 'gives up but never settles the promise, so the summary never comes',
+		file: 'client.js',
+		edits: [['\t\t\t\tsocket.destroy(); // close the connection: we no longer wait for it\n\t\t\t\tresolve(undefined);\n', '\t\t\t\tsocket.destroy(); // close the connection: we no longer wait for it\n']],
+	},
+	{
+		exercise: 'time-limit',
+		language: 'python',
+		what: 'puts the time limit on connecting, not on waiting for the answer',
+		file: 'python/client.py',
+		edits: [
+			['reader, writer = await asyncio.open_connection(host, port)', 'reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)'],
+			['answer = await asyncio.wait_for(reader.read(), timeout)', 'answer = await reader.read()'],
+		],
+	},
+	{
+		exercise: 'time-limit',
+		language: 'python',
+		what: 'has one time limit for all the clients together',
+		file: 'python/client.py',
+		edits: [
+			['answer = await asyncio.wait_for(reader.read(), timeout)', 'answer = await reader.read()'],
+			['return await asyncio.gather(*(ask(i + 1, started) for i in range(count)))', 'return await asyncio.wait_for(asyncio.gather(*(ask(i + 1, started) for i in range(count))), timeout)'],
+		],
+	},
+];
+
+describeExercises('sync-vs-async', mistakes);

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { findPython } from '../../src/lib/examples/python.ts';
 import { examplesDir, startExampleServer, type ExampleServer } from './support/example-process.ts';
+import { describeExercises, type ExerciseMistake } from './support/exercises.ts';
 import { watchMemory } from './support/memory.ts';
 import { assertConcurrentLineEcho, endsWithLines } from './support/line-echo.ts';
 import { assertStartPrints } from './support/npm-start.ts';
@@ -139,3 +140,31 @@ describe('the short echo pair of the socket functions page: python/echo_server.p
 		}
 	});
 });
+
+/** Plausible mistakes, each made in the reference solution by a few edits: the check must reject every one. */
+const mistakes: ExerciseMistake[] = [
+	{ exercise: 'read-to-the-end', language: 'node', what: 'counts characters, not bytes', file: 'client.js', edits: [['${received.length} bytes (no newline', "${received.toString('utf8').length} bytes (no newline"]] },
+	{ exercise: 'read-to-the-end', language: 'python', what: 'counts characters, not bytes', file: 'python/client.py', edits: [['{len(received)} bytes (no newline', '{len(text)} bytes (no newline']] },
+	{
+		exercise: 'line-numbers',
+		language: 'node',
+		what: 'keeps one counter for every client',
+		file: 'server.js',
+		edits: [
+			['\tlet lineNumber = 0;\n', ''],
+			['const server = net.createServer(', 'let lineNumber = 0;\nconst server = net.createServer('],
+		],
+	},
+	{
+		exercise: 'line-numbers',
+		language: 'python',
+		what: 'keeps one counter for every client',
+		file: 'python/server.py',
+		edits: [
+			['    line_number = 0  # lines answered on this connection: each connection counts on its own\n', '    global line_number\n'],
+			['def serve_client(', 'line_number = 0\n\n\ndef serve_client('],
+		],
+	},
+];
+
+describeExercises('tcp-echo', mistakes);

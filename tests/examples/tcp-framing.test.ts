@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { examplesDir, startExampleServer, type ExampleServer } from './support/example-process.ts';
+import { describeExercises, type ExerciseMistake } from './support/exercises.ts';
 import { watchMemory } from './support/memory.ts';
 import { assertStartPrints } from './support/npm-start.ts';
 import { randomBytes, seededRandom } from './support/random.ts';
@@ -221,3 +222,78 @@ describe('tcp-framing interop: each client against the other language’s server
 		}
 	}
 });
+
+/** Plausible mistakes, each made in the reference solution by a few edits: the check must reject every one. */
+const mistakes: ExerciseMistake[] = [
+	{
+		exercise: 'typed-frames',
+		language: 'node',
+		what: 'reads the 5-byte header once 4 bytes are there',
+		file: 'server.js',
+		edits: [['while (pending.length >= HEADER_BYTES) {', 'while (pending.length >= 4) {']],
+	},
+	{
+		exercise: 'typed-frames',
+		language: 'node',
+		what: 'answers a PING with a PING',
+		file: 'server.js',
+		edits: [['frame(type === PING ? PONG : DATA, payload)', 'frame(type, payload)']],
+	},
+	{
+		exercise: 'typed-frames',
+		language: 'python',
+		what: 'reads the 5-byte header once 4 bytes are there',
+		file: 'python/server.py',
+		edits: [['while len(pending) >= HEADER_BYTES:', 'while len(pending) >= 4:']],
+	},
+	{
+		exercise: 'typed-frames',
+		language: 'python',
+		what: 'takes the payload from byte 4, as with the old header',
+		file: 'python/server.py',
+		edits: [['payload = pending[HEADER_BYTES : HEADER_BYTES + length]', 'payload = pending[4 : 4 + length]']],
+	},
+	{
+		exercise: 'typed-frames',
+		language: 'python',
+		what: 'refuses an unknown type with a DATA frame, not an ERROR frame',
+		file: 'python/server.py',
+		edits: [['frame(ERROR, f"error: unknown frame type', 'frame(DATA, f"error: unknown frame type']],
+	},
+	{
+		exercise: 'reply-size-limit',
+		language: 'node',
+		what: 'checks the length only once the whole frame has arrived',
+		file: 'client.js',
+		edits: [
+			["\t\t\tif (length > MAX_FRAME_BYTES) throw new Error(`a reply announces ${length} bytes, over the ${MAX_FRAME_BYTES}-byte limit`);\n", ''],
+			[
+				'// the rest of this frame has not arrived yet\n',
+				'// the rest of this frame has not arrived yet\n\t\t\tif (length > MAX_FRAME_BYTES) throw new Error(`a reply announces ${length} bytes, over the ${MAX_FRAME_BYTES}-byte limit`);\n',
+			],
+		],
+	},
+	{
+		exercise: 'reply-size-limit',
+		language: 'node',
+		what: 'refuses a reply of exactly 1 MiB',
+		file: 'client.js',
+		edits: [['if (length > MAX_FRAME_BYTES) throw', 'if (length >= MAX_FRAME_BYTES) throw']],
+	},
+	{
+		exercise: 'reply-size-limit',
+		language: 'python',
+		what: 'refuses a reply of exactly 1 MiB',
+		file: 'python/client.py',
+		edits: [['if length > MAX_FRAME_BYTES:', 'if length >= MAX_FRAME_BYTES:']],
+	},
+	{
+		exercise: 'reply-size-limit',
+		language: 'python',
+		what: 'prints the refusal but goes on waiting for the payload',
+		file: 'python/client.py',
+		edits: [['print(f"client: {error}; closing", file=sys.stderr)\n                sys.exit(1)', 'print(f"client: {error}; closing", file=sys.stderr)\n                continue']],
+	},
+];
+
+describeExercises('tcp-framing', mistakes);

@@ -15,6 +15,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
 import { examplesDir, startExampleServer, type ExampleServer } from './support/example-process.ts';
+import { describeExercises, type ExerciseMistake } from './support/exercises.ts';
 import { watchMemory } from './support/memory.ts';
 import { assertConcurrentLineEcho, countLines, endsWithLines, showBytes } from './support/line-echo.ts';
 import { assertStartPrints } from './support/npm-start.ts';
@@ -178,3 +179,19 @@ describe('what TLS leaves in the clear (the protocol stack page)', () => {
 		}
 	});
 });
+
+/** Plausible mistakes, each made in the reference solution by a few edits: the check must reject every one. */
+const mistakes: ExerciseMistake[] = [
+	{ exercise: 'refuse-old-tls', language: 'node', what: 'sets the maximum version instead of the minimum', file: 'server.js', edits: [["minVersion: 'TLSv1.3'", "maxVersion: 'TLSv1.3'"]] },
+	{ exercise: 'refuse-old-tls', language: 'node', what: 'sets the minimum to TLS 1.2', file: 'server.js', edits: [["minVersion: 'TLSv1.3'", "minVersion: 'TLSv1.2'"]] },
+	{ exercise: 'refuse-old-tls', language: 'node', what: 'allows TLS 1.2 only', file: 'server.js', edits: [["minVersion: 'TLSv1.3'", "minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2'"]] },
+	{ exercise: 'refuse-old-tls', language: 'python', what: 'sets the maximum version instead of the minimum', file: 'python/server.py', edits: [['context.minimum_version = ssl.TLSVersion.TLSv1_3', 'context.maximum_version = ssl.TLSVersion.TLSv1_3']] },
+	{ exercise: 'refuse-old-tls', language: 'python', what: 'allows TLS 1.2 only', file: 'python/server.py', edits: [['context.minimum_version = ssl.TLSVersion.TLSv1_3', 'context.maximum_version = ssl.TLSVersion.TLSv1_2']] },
+	{ exercise: 'pin-the-certificate', language: 'node', what: "compares Node's fingerprint, colons and capitals, with the pin", file: 'client.js', edits: [["certificate.fingerprint256.replaceAll(':', '').toLowerCase()", 'certificate.fingerprint256']] },
+	{ exercise: 'pin-the-certificate', language: 'node', what: 'says it refuses the server but sends its lines anyway', file: 'client.js', edits: [['\t\t\tsocket.destroy();\n\t\t\tprocess.exit(1);\n', '']] },
+	{ exercise: 'pin-the-certificate', language: 'python', what: 'hashes with SHA-1 instead of SHA-256', file: 'python/client.py', edits: [['hashlib.sha256(tls.getpeercert', 'hashlib.sha1(tls.getpeercert']] },
+	{ exercise: 'pin-the-certificate', language: 'python', what: 'hashes the certificate as text, not its bytes', file: 'python/client.py', edits: [['hashlib.sha256(tls.getpeercert(binary_form=True))', 'hashlib.sha256(str(tls.getpeercert()).encode())']] },
+	{ exercise: 'pin-the-certificate', language: 'python', what: 'says it refuses the server but sends its lines anyway', file: 'python/client.py', edits: [['file=sys.stderr)\n                    return 1\n', 'file=sys.stderr)\n']] },
+];
+
+describeExercises('tls-echo', mistakes);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { examplesDir, startExampleServer, type ExampleServer } from './support/example-process.ts';
+import { describeExercises, type ExerciseMistake } from './support/exercises.ts';
 import { watchMemory } from './support/memory.ts';
 import { assertStartPrints } from './support/npm-start.ts';
 import { randomBytes, seededRandom } from './support/random.ts';
@@ -152,3 +153,66 @@ describe('udp-echo interop: each client against the other language’s server', 
 		}
 	}
 });
+
+/** Plausible mistakes, each made in the reference solution by a few edits: the check must reject every one. */
+const mistakes: ExerciseMistake[] = [
+	{
+		exercise: 'pinger',
+		language: 'node',
+		what: 'takes any reply as the answer to the ping it waits for',
+		file: 'client.js',
+		edits: [
+			[
+				"\t\t\t\tif (message.toString('utf8') !== expected) {\n\t\t\t\t\tconsole.log(`client: ignoring a late or unknown reply: ${show(message)}`);\n\t\t\t\t\treturn;\n\t\t\t\t}\n",
+				'',
+			],
+		],
+	},
+	{ exercise: 'pinger', language: 'node', what: 'waits 1 s for every ping, whatever --timeout says', file: 'client.js', edits: [['setTimeout(() => resolve(undefined), timeoutMs)', 'setTimeout(() => resolve(undefined), 1000)']] },
+	{ exercise: 'pinger', language: 'node', what: 'works out the loss rate over the replies, not over the pings sent', file: 'client.js', edits: [['Math.round((100 * lost) / count)', 'Math.round((100 * lost) / rtts.length)']] },
+	{ exercise: 'pinger', language: 'python', what: 'takes any reply as the answer to the ping it waits for', file: 'python/client.py', edits: [['if data == expected:', 'if data:']] },
+	{ exercise: 'pinger', language: 'python', what: 'prints the round-trip time in seconds', file: 'python/client.py', edits: [['rtt = (time.perf_counter() - start) * 1000', 'rtt = time.perf_counter() - start']] },
+	{
+		exercise: 'count-per-sender',
+		language: 'node',
+		what: 'keeps one counter for every sender',
+		file: 'server.js',
+		edits: [
+			['const counts = new Map();', 'let total = 0;'],
+			['const count = (counts.get(peer) ?? 0) + 1;\n\tcounts.set(peer, count);', 'const count = ++total;'],
+		],
+	},
+	{
+		exercise: 'count-per-sender',
+		language: 'node',
+		what: 'tells senders apart by their address only, not address and port',
+		file: 'server.js',
+		edits: [
+			['counts.get(peer)', 'counts.get(sender.address)'],
+			['counts.set(peer, count)', 'counts.set(sender.address, count)'],
+		],
+	},
+	{
+		exercise: 'count-per-sender',
+		language: 'python',
+		what: 'tells senders apart by their address only, not address and port',
+		file: 'python/server.py',
+		edits: [
+			['counts[peer] = counts.get(peer, 0) + 1', 'counts[peer_host] = counts.get(peer_host, 0) + 1'],
+			['sock.sendto(f"{counts[peer]}: "', 'sock.sendto(f"{counts[peer_host]}: "'],
+			['numbered {counts[peer]}', 'numbered {counts[peer_host]}'],
+		],
+	},
+	{
+		exercise: 'count-per-sender',
+		language: 'python',
+		what: 'makes its table of counts anew for every datagram',
+		file: 'python/server.py',
+		edits: [
+			['    counts: dict[str, int] = {}\n', ''],
+			['        counts[peer] = counts.get(peer, 0) + 1', '        counts: dict[str, int] = {}\n        counts[peer] = counts.get(peer, 0) + 1'],
+		],
+	},
+];
+
+describeExercises('udp-echo', mistakes);

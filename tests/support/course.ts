@@ -19,7 +19,7 @@ export const coursePages = [
 export const examplePages: readonly string[] = [...exampleUses(readCoursePages(projectRoot)).keys()].map((name) => `/examples/${name}/`);
 
 /** Every page, in sidebar order (which is also the previous/next order). */
-export const allPages = ['/', ...coursePages, '/examples/', ...examplePages, '/instructors/'] as const;
+export const allPages = ['/', ...coursePages, '/examples/', '/exercises/', ...examplePages, '/instructors/'] as const;
 
 /** Each example's printable lab sheet: built pages, linked from the instructors' page, not in the sidebar. */
 export const labSheetPages: readonly string[] = examplePages.map((path) => `${path}lab/`);

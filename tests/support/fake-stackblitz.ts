@@ -11,6 +11,8 @@ import type { Frame, Locator, Page, Request } from '@playwright/test';
  *   __success: true, ...files } }` (the SDK strips the `__` keys: the rest is path → content);
  * - `{ type: 'SDK_APPLY_FS_DIFF', payload: { create: { path: content }, destroy: [path],
  *   __reqid } }` → `{ type, payload: { __reqid, __success: true } }` (the SDK resolves null);
+ * - `{ type: 'SDK_OPEN_FILE', payload: { path, __reqid } }` → success, the path noted in
+ *   `window.fakeSandbox.openFiles` (the editor's tabs, in the order they were opened);
  * - anything else, or a type the test made fail → `{ type, payload: { __reqid, __success:
  *   false, __error } }` (the SDK rejects with "<type>: <error>").
  *
@@ -24,6 +26,7 @@ const sandbox = (window.fakeSandbox = {
 	files: ${json},
 	requests: [],
 	failing: [],
+	openFiles: [],
 	edit(path, content) { sandbox.files[path] = content; },
 	remove(path) { delete sandbox.files[path]; },
 });
@@ -40,6 +43,10 @@ function answer(port, message) {
 	if (type === 'SDK_APPLY_FS_DIFF') {
 		for (const [path, content] of Object.entries(payload.create)) sandbox.files[path] = content;
 		for (const path of payload.destroy) delete sandbox.files[path];
+		return port.postMessage({ type, payload: { __reqid, __success: true } });
+	}
+	if (type === 'SDK_OPEN_FILE') {
+		sandbox.openFiles.push(payload.path);
 		return port.postMessage({ type, payload: { __reqid, __success: true } });
 	}
 	fail('not supported by the fake StackBlitz');
@@ -63,6 +70,8 @@ export interface FakeSandbox {
 	requests: { type: string; payload: Record<string, unknown> }[];
 	/** VM request types the fake answers with a failure. */
 	failing: string[];
+	/** Files the site asked the editor to open (SDK_OPEN_FILE), in order. */
+	openFiles: string[];
 	/** The student changes (or adds) a file in the editor. */
 	edit(path: string, content: string): void;
 	/** The student deletes a file. */

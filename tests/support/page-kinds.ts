@@ -3,7 +3,7 @@
  * and every component without checking the same markup again on every page that repeats it.
  *
  * - `pagesOfEveryKind`: one page of each kind the site has (home, course page, examples index,
- *   example page, lab sheet, instructors). Every page of a kind is made by the same layout and components.
+ *   exercises index, example page, lab sheet, instructors). Every page of a kind is made by the same layout and components.
  * - `pagesCoveringEveryComponent(build)`: the fewest built pages that, together, hold every
  *   class name and custom element found anywhere in the build. A component, a code colour or
  *   a kind of aside that only one page has puts that page in the set; a page whose every class
@@ -14,11 +14,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builds, builtPages, type BuildName } from './builds.ts';
 
-export type PageKind = 'home' | 'course' | 'examples-index' | 'example' | 'lab-sheet' | 'instructors';
+export type PageKind = 'home' | 'course' | 'examples-index' | 'exercises-index' | 'example' | 'lab-sheet' | 'instructors';
 
 export function kindOf(path: string): PageKind {
 	if (path === '/') return 'home';
 	if (path === '/examples/') return 'examples-index';
+	if (path === '/exercises/') return 'exercises-index';
 	if (/^\/examples\/[^/]+\/lab\/$/.test(path)) return 'lab-sheet';
 	if (path.startsWith('/examples/')) return 'example';
 	if (path.startsWith('/course/')) return 'course';
@@ -30,7 +31,7 @@ export function kindOf(path: string): PageKind {
  * One page of each kind: those with an example choose one whose example runs in the sandbox
  * (tcp-echo), so the checks that click "Run in sandbox" run there.
  */
-export const pagesOfEveryKind = ['/', '/course/socket-functions/', '/examples/', '/examples/tcp-echo/', '/examples/tcp-echo/lab/', '/instructors/'] as const;
+export const pagesOfEveryKind = ['/', '/course/socket-functions/', '/examples/', '/exercises/', '/examples/tcp-echo/', '/examples/tcp-echo/lab/', '/instructors/'] as const;
 
 /** The class names and custom elements of a built page: what its components are made of. */
 export function componentMarkers(html: string): Set<string> {

@@ -102,14 +102,43 @@ class Checker:
         threading.Thread(target=serve, daemon=True).start()
         return server.getsockname()[1]
 
+    def fake_udp_server(self, on_datagram: Callable[[bytes, Callable[[bytes], None]], None]) -> int:
+        """A stand-in UDP server on 127.0.0.1 with a free port: `on_datagram(data, reply)` is called
+        for each datagram that arrives; `reply(data)` sends a datagram back to its sender."""
+        server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        server.bind(("127.0.0.1", 0))
+        self._servers.append(server)
+
+        def serve() -> None:
+            while True:
+                try:
+                    data, sender = server.recvfrom(65536)
+                except OSError:
+                    return  # closed: the check is over
+                try:
+                    on_datagram(data, lambda reply, sender=sender: server.sendto(reply, sender))
+                except OSError:
+                    pass
+
+        threading.Thread(target=serve, daemon=True).start()
+        return server.getsockname()[1]
+
     def exchange(self, port: int, chunks: list[bytes], until_lines: float = float("inf"), timeout_s: float = 3):
         """Connects, sends each chunk, collects what comes back until `until_lines` lines ("\\n")
         arrived, the program closes, or `timeout_s` passes. Returns (received, closed)."""
         received, closed = b"", False
         deadline = time.monotonic() + timeout_s
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout_s) as conn:
+        try:
+            conn = socket.create_connection(("127.0.0.1", port), timeout=timeout_s)
+        except OSError as error:
+            self.fail(f"Could not connect to your program on 127.0.0.1:{port}: {error.strerror or error}. "
+                      f"Is it still running?")
+        with conn:
             for chunk in chunks:
-                conn.sendall(chunk)
+                try:
+                    conn.sendall(chunk)
+                except OSError:
+                    break  # the program closed or vanished: what it sent before is the answer
                 time.sleep(0.02)  # separate pieces on the wire
             while received.count(b"\n") < until_lines and time.monotonic() < deadline:
                 conn.settimeout(max(0.01, deadline - time.monotonic()))
@@ -177,7 +206,8 @@ def check_exercise(name: str) -> str | None:
 
 
 def main() -> int:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))  # so that checks can `import check`
+    # Checks `import check`: let that be this very module, so that its CheckFailure is the one caught here.
+    sys.modules.setdefault("check", sys.modules[__name__])
     names = exercise_names()
     if len(sys.argv) > 1:
         name = sys.argv[1]

@@ -18,8 +18,48 @@ export interface ExerciseSource {
 	frontMatter: ExerciseFrontMatter;
 	/** README.md without its front matter. */
 	body: string;
+	/** The README's sections, as Markdown. */
+	sections: ExerciseSections;
 	/** The solution's files, at the example folder's own paths. */
 	solution: ExampleFile[];
+}
+
+/** What an exercise's README says under its three headings, in this order. */
+export interface ExerciseSections {
+	/** `## Task`: what to change, and how to check it. */
+	task: string;
+	/** `## Hints`: one list item per hint, shown one at a time. */
+	hints: string[];
+	/** `## Why it matters`. */
+	why: string;
+}
+
+const SECTION_HEADINGS = { task: 'Task', hints: 'Hints', why: 'Why it matters' } as const;
+
+/**
+ * The README body cut at its `## ` headings (not inside fenced code), which must be exactly
+ * Task, Hints and Why it matters; the hints are the items of one bullet list.
+ */
+export function exerciseSections(body: string, file: string): ExerciseSections {
+	const parts: { heading: string; lines: string[] }[] = [];
+	let fence: string | undefined;
+	for (const line of body.split('\n')) {
+		const marker = /^\s*(```|~~~)/.exec(line)?.[1];
+		if (marker && (fence === undefined || fence === marker)) fence = fence === undefined ? marker : undefined;
+		const heading = fence === undefined ? /^## +(.+?)\s*$/.exec(line)?.[1] : undefined;
+		if (heading !== undefined) parts.push({ heading, lines: [] });
+		else if (parts.length > 0) parts.at(-1)!.lines.push(line);
+		else if (line.trim() !== '') throw new ExampleError(file, `text before "## ${SECTION_HEADINGS.task}": the README starts with its task`);
+	}
+	const expected = Object.values(SECTION_HEADINGS);
+	const found = parts.map((part) => part.heading);
+	if (found.join('\n') !== expected.join('\n')) {
+		throw new ExampleError(file, `its sections must be ${expected.map((h) => `"## ${h}"`).join(', ')}, in that order; found ${found.map((h) => `"## ${h}"`).join(', ') || 'none'}`);
+	}
+	const [task, hints, why] = parts.map((part) => part.lines.join('\n').trim()) as [string, string, string];
+	const items = hints.split(/^- /m);
+	if (items[0]!.trim() !== '' || items.length < 2) throw new ExampleError(file, '"## Hints" must be a bullet list ("- "), one item per hint');
+	return { task, hints: items.slice(1).map((item) => item.replace(/^ {2}/gm, '').trim()), why };
 }
 
 /** Each language's check of one exercise (`exercises/<name>/<check>`), and the command that runs them. */
@@ -41,6 +81,7 @@ export function readExercises(folder: string, files: ExampleFile[], testScript: 
 		const readme = byPath.get(`exercises/${name}/README.md`);
 		if (readme === undefined) throw new ExampleError(at, 'README.md is missing (it holds the title, goal, languages and the task)');
 		const { data, body } = parseFrontMatter(readme, `${at}/README.md`, exerciseFrontMatterSchema);
+		const sections = exerciseSections(body, `${at}/README.md`);
 		for (const language of data.languages) {
 			const { runner, check } = CHECKS[language];
 			if (!byPath.has(runner)) throw new ExampleError(folder, `${runner} is missing (it runs the ${language} checks of the exercises)`);
@@ -53,6 +94,6 @@ export function readExercises(folder: string, files: ExampleFile[], testScript: 
 			if (!byPath.has(changed)) throw new ExampleError(`${at}/README.md`, `front matter "files" lists ${changed}, which is not in the example folder`);
 			if (!solution.some((f) => f.path === changed)) throw new ExampleError(`${at}/solution`, `has no ${changed}: the solution holds each file the student changes, at the folder's own path`);
 		}
-		return { name, frontMatter: data, body, solution };
+		return { name, frontMatter: data, body, sections, solution };
 	});
 }

@@ -40,6 +40,7 @@ export const LAB_SHEET_HEADINGS = {
 	run: { depth: 2, slug: 'run-it', text: 'Run it' },
 	keyLines: { depth: 2, slug: 'key-lines', text: 'Key lines of code' },
 	tryThis: { depth: 2, slug: 'things-to-try', text: 'Things to try' },
+	exercises: { depth: 2, slug: 'exercises', text: 'Exercises' },
 	addresses: { depth: 2, slug: 'addresses', text: 'Addresses' },
 } as const satisfies Record<string, PageHeading>;
 

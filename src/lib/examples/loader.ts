@@ -5,6 +5,7 @@ import { languageInfo, type Language } from './languages.ts';
 import { isEventLogFresh, isFresh, readEventLog, readRecording } from './recording.ts';
 import { exampleEntrySchema, type ExampleEntry } from './schema.ts';
 import { setupFingerprint } from './highlight-cache.ts';
+import { solutionDiff } from './solution-diff.ts';
 
 /**
  * Content-layer loader for the runnable examples: one entry per folder in `examples/`
@@ -37,7 +38,7 @@ export function examplesLoader({ dir = process.env['EXAMPLES_DIR'] ?? './example
 					}
 					return { command: languageInfo[language].command, shownFiles, recorded: { ...recording.runs[language], fresh }, events };
 				};
-				const withoutNotes: Omit<ExampleEntry, 'notesHtml'> = {
+				const withoutNotes: Omit<ExampleEntry, 'notesHtml' | 'exercises'> = {
 					name,
 					title: source.frontMatter.title,
 					summary: source.frontMatter.summary,
@@ -53,8 +54,22 @@ export function examplesLoader({ dir = process.env['EXAMPLES_DIR'] ?? './example
 				// the entry, and skip rendering the README again (highlighted code, build time).
 				const digest = generateDigest({ ...withoutNotes, readme: source.readmeBody, setup, format: ENTRY_FORMAT });
 				if (store.get(name)?.digest === digest) continue;
-				const notes = await renderMarkdown(source.readmeBody);
-				const data: ExampleEntry = { ...withoutNotes, notesHtml: scopeHeadingIds(notes.html, name) };
+				const html = async (markdown: string) => (await renderMarkdown(markdown)).html;
+				const notes = await html(source.readmeBody);
+				const exercises = await Promise.all(
+					source.exercises.map(async ({ name: exercise, frontMatter, sections, solution }) => ({
+						name: exercise,
+						title: frontMatter.title,
+						goal: frontMatter.goal,
+						languages: frontMatter.languages,
+						files: frontMatter.files,
+						taskHtml: await html(sections.task),
+						hintsHtml: await Promise.all(sections.hints.map(html)),
+						whyHtml: await html(sections.why),
+						solution: solution.map((file) => solutionDiff(file.path, source.files.find((shipped) => shipped.path === file.path)?.content ?? '', file.content)),
+					}))
+				);
+				const data: ExampleEntry = { ...withoutNotes, exercises, notesHtml: scopeHeadingIds(notes, name) };
 				store.set({ id: name, data: await parseData({ id: name, data }), digest });
 			}
 			watcher?.add(examplesDir);
@@ -66,7 +81,7 @@ export function examplesLoader({ dir = process.env['EXAMPLES_DIR'] ?? './example
  * How entries are made from the same sources: change it when the loader stores something else
  * for them (as when headings stopped being moved here), so no build keeps an older entry.
  */
-const ENTRY_FORMAT = 2;
+const ENTRY_FORMAT = 3;
 
 /**
  * README headings (`## Run it`) sit inside an example block, and several examples can share a

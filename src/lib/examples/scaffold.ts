@@ -5,8 +5,10 @@
  * The template is a tiny TCP line echo (Node.js pair and Python twin) that runs out of the box,
  * with `TODO` wherever the author's own protocol and text go. Its files are real programs (the
  * tests type-check the Node.js ones and compile the Python ones); in them,
- * {@link PLACEHOLDERS} stand for the new example's name and title. The launchers, the same in
- * every example, are not in the template: they are copied from {@link REFERENCE_EXAMPLE}.
+ * {@link PLACEHOLDERS} stand for the new example's name and title. It has one exercise, with
+ * its checks and solution, to replace. The launchers and the check runners, the same in every
+ * example ({@link SHARED_FILES}), are not in the template: they are copied from
+ * {@link REFERENCE_EXAMPLE}.
  * The loader skips the template (its folder starts with `_`), so it is never a page.
  */
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { readExample, readFolderFiles } from './read-example.ts';
 import { RECORDINGS_FOLDER, recordingFileNames } from './recording.ts';
 import { EXAMPLE_NAME } from './schema.ts';
+import { languageInfo } from './languages.ts';
 
 /** This repository's examples folder: where the template and the reference example are. */
 const REPOSITORY_EXAMPLES = join(import.meta.dirname, '../../../examples');
@@ -24,8 +27,11 @@ export const TEMPLATE_FOLDER = '_template';
 /** The example every launcher is copied from. */
 export const REFERENCE_EXAMPLE = 'tcp-echo';
 
-/** The files that are the same in every example folder (a test checks it). */
-export const LAUNCHERS = ['launch.js', 'python/launch.py'] as const;
+/**
+ * The files that are the same in every example folder (a test checks it): the launchers, and
+ * the runners of the exercises' checks.
+ */
+export const SHARED_FILES = ['launch.js', 'python/launch.py', languageInfo.node.checkRunner, languageInfo.python.checkRunner] as const;
 
 /** What the template's files say where the new example's own name and title go. */
 export const PLACEHOLDERS = { name: '__EXAMPLE_NAME__', title: '__EXAMPLE_TITLE__' } as const;
@@ -57,15 +63,15 @@ export function titleOf(name: string): string {
 
 /**
  * The files of a new example named `name`, path (with `/`) → content, sorted by path: the
- * template's, placeholders replaced, and the reference example's launchers. Throws if the
- * template holds a launcher or a placeholder this function does not know.
+ * template's, placeholders replaced, and the reference example's shared files. Throws if the
+ * template holds a shared file or a placeholder this function does not know.
  */
 export function exampleFiles(name: string, examplesDir = REPOSITORY_EXAMPLES): Map<string, string> {
 	const templateFolder = `examples/${TEMPLATE_FOLDER}`;
 	const files = new Map<string, string>();
 	for (const { path, content } of readFolderFiles(join(examplesDir, TEMPLATE_FOLDER), templateFolder)) {
-		if ((LAUNCHERS as readonly string[]).includes(path)) {
-			throw new Error(`${templateFolder}/${path}: the launchers are copied from examples/${REFERENCE_EXAMPLE}; remove it from the template`);
+		if ((SHARED_FILES as readonly string[]).includes(path)) {
+			throw new Error(`${templateFolder}/${path}: the files every example shares are copied from examples/${REFERENCE_EXAMPLE}; remove it from the template`);
 		}
 		const filled = content.replaceAll(PLACEHOLDERS.name, name).replaceAll(PLACEHOLDERS.title, titleOf(name));
 		const unknown = /__EXAMPLE_[A-Z_]*__/.exec(filled)?.[0];
@@ -73,7 +79,7 @@ export function exampleFiles(name: string, examplesDir = REPOSITORY_EXAMPLES): M
 		files.set(path, filled);
 	}
 	const reference = new Map(readFolderFiles(join(examplesDir, REFERENCE_EXAMPLE), `examples/${REFERENCE_EXAMPLE}`).map((file) => [file.path, file.content]));
-	for (const launcher of LAUNCHERS) files.set(launcher, reference.get(launcher)!);
+	for (const launcher of SHARED_FILES) files.set(launcher, reference.get(launcher)!);
 	return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 

@@ -118,6 +118,23 @@ export const exampleEntrySchema = z.object({
 	files: z.array(z.object({ path: z.string(), content: z.string() })),
 	/** The Node.js program and its Python twin: files shown on the page, a recorded run and its socket events. */
 	twins: z.object({ node: twinSchema, python: twinSchema }),
+	/** Its exercises (exercises/<name>/), in name order, rendered for the example's page. */
+	exercises: z.array(
+		z.object({
+			name: z.string(),
+			title: z.string(),
+			goal: z.string(),
+			languages: z.array(z.enum(['python', 'node'])),
+			/** What the student changes, as paths in the folder. */
+			files: z.array(z.string()),
+			taskHtml: z.string(),
+			/** One HTML fragment per hint, in the order they are revealed. */
+			hintsHtml: z.array(z.string()),
+			whyHtml: z.string(),
+			/** Each changed file of the reference solution as a diff against the shipped file (solution-diff.ts). */
+			solution: z.array(z.object({ path: z.string(), diff: z.string() })),
+		})
+	),
 	/** README body (protocol, how to run, things to try) as HTML: headings at their README level (`##` as h2), ids starting example-<name>-. */
 	notesHtml: z.string(),
 });

@@ -1,5 +1,5 @@
 /**
- * The sidebar's "Examples" group: "All examples", then one link per example in the order the
+ * The sidebar's "Examples" group: "All examples", "All exercises", then one link per example in the order the
  * course first uses them (course-examples.ts, the one reader of which page embeds which
  * example). The config declares the group with only its first link, since the examples are
  * content and the config loads before any content does; the route middleware
@@ -9,7 +9,7 @@
 import type { StarlightRouteData } from '@astrojs/starlight/route-data';
 import type { CourseExample } from './course-examples.ts';
 import { sitePath } from '../links/site-path.ts';
-import { EXAMPLES_INDEX, examplePagePath } from './example-page.ts';
+import { EXAMPLES_INDEX, EXERCISES_INDEX, examplePagePath } from './example-page.ts';
 
 type SidebarEntry = StarlightRouteData['sidebar'][number];
 type SidebarLink = Extract<SidebarEntry, { type: 'link' }>;
@@ -22,7 +22,10 @@ export const EXAMPLES_GROUP_LABEL = 'Examples';
 export const examplesSidebarGroup = {
 	label: EXAMPLES_GROUP_LABEL,
 	collapsed: true,
-	items: [{ label: EXAMPLES_INDEX.title, link: EXAMPLES_INDEX.path }],
+	items: [
+		{ label: EXAMPLES_INDEX.title, link: EXAMPLES_INDEX.path },
+		{ label: EXERCISES_INDEX.title, link: EXERCISES_INDEX.path },
+	],
 };
 
 /**

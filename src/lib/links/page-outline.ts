@@ -14,7 +14,11 @@ export interface Heading {
 }
 
 /** A section, or an example block (`#example-<name>`), with its heading when not the example's title. */
-export type OutlineItem = ({ kind: 'section' } & Heading) | { kind: 'example'; name: string; heading?: string };
+export type OutlineItem =
+	| ({ kind: 'section' } & Heading)
+	| { kind: 'example'; name: string; heading?: string }
+	/** An exercise's section of an example's page (its `text` is "Exercise: <title>"). */
+	| ({ kind: 'exercise' } & Heading);
 
 const FRONT_MATTER = /^---\r?\n[\s\S]*?\r?\n---(?:\r?\n|$)/;
 const MDX_COMMENT = /\{\/\*[\s\S]*?\*\/\}/g;

@@ -1,11 +1,11 @@
 /**
- * Every linkable place of the site: each page, its sections (h2 and h3 headings) and its
- * examples, pages in sidebar order. Made from what builds the pages (./site-pages.ts), so the
+ * Every linkable place of the site: each page, its sections (h2 and h3 headings), its
+ * examples and exercises, pages in sidebar order. Made from what builds the pages (./site-pages.ts), so the
  * list is the site's own outline, not a copy of it.
  */
 import type { OutlineItem } from './page-outline.ts';
 
-export type AddressKind = 'page' | 'section' | 'example';
+export type AddressKind = 'page' | 'section' | 'example' | 'exercise';
 
 export interface SiteAddress {
 	kind: AddressKind;
@@ -35,6 +35,8 @@ export function pageAddresses({ path, title, items }: PageOutline, exampleTitle:
 	for (const item of items) {
 		if (item.kind === 'example') {
 			addresses.push({ kind: 'example', title: exampleLabel(item.heading ?? exampleTitle(item.name)), path: `${path}#example-${item.name}` });
+		} else if (item.kind === 'exercise') {
+			addresses.push({ kind: 'exercise', title: item.text, path: `${path}#${item.slug}` });
 		} else if (item.depth === 2 || item.depth === 3) addresses.push({ kind: 'section', title: item.text, path: `${path}#${item.slug}` });
 	}
 	return addresses;

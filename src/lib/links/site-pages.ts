@@ -5,9 +5,9 @@
  */
 import { getCollection, render } from 'astro:content';
 import { courseExamples } from '../examples/course-examples.ts';
-import { EXAMPLES_INDEX, examplePageHeadings, examplePagePath } from '../examples/example-page.ts';
+import { EXAMPLES_INDEX, EXERCISES_INDEX, examplePageHeadings, examplePagePath } from '../examples/example-page.ts';
 import { LAB_SHEET_HEADINGS, labSheetPath, labSheetTitle } from '../examples/lab-sheet.ts';
-import { pageOutline } from './page-outline.ts';
+import { pageOutline, type OutlineItem } from './page-outline.ts';
 import type { PageOutline } from './site-addresses.ts';
 
 /** Every page's outline, in no particular order, and each example's title by name. */
@@ -22,11 +22,16 @@ export async function sitePages(): Promise<{ pages: PageOutline[]; exampleTitles
 	);
 	const examples = await courseExamples();
 	const examplePages = examples.map((example): PageOutline => {
-		const [shows, inCourse, run] = examplePageHeadings(example);
+		const { shows, inCourse, run, exercises } = examplePageHeadings(example);
 		return {
 			path: examplePagePath(example.name),
 			title: example.title,
-			items: [{ kind: 'section', ...shows }, { kind: 'section', ...inCourse }, { kind: 'example', name: example.name, heading: run.text }],
+			items: [
+				{ kind: 'section', ...shows },
+				{ kind: 'section', ...inCourse },
+				{ kind: 'example', name: example.name, heading: run.text },
+				...exercises.map((heading): OutlineItem => (heading.depth === 3 ? { kind: 'exercise', ...heading } : { kind: 'section', ...heading })),
+			],
 		};
 	});
 	const labSheets = examples.map(
@@ -37,7 +42,13 @@ export async function sitePages(): Promise<{ pages: PageOutline[]; exampleTitles
 		})
 	);
 	return {
-		pages: [...docPages, { path: EXAMPLES_INDEX.path, title: EXAMPLES_INDEX.title, items: [] }, ...examplePages, ...labSheets],
+		pages: [
+			...docPages,
+			{ path: EXAMPLES_INDEX.path, title: EXAMPLES_INDEX.title, items: [] },
+			{ path: EXERCISES_INDEX.path, title: EXERCISES_INDEX.title, items: [] },
+			...examplePages,
+			...labSheets,
+		],
 		exampleTitles: new Map(examples.map((example) => [example.name, example.title])),
 	};
 }

@@ -1,5 +1,6 @@
 import type { SandboxRequest } from './project.ts';
 import { focusIsLostOrInside, focusStatus } from './focus-status.ts';
+import type { RunningSandbox } from './session.ts';
 
 /**
  * `<example-sandbox>`: the "Run in sandbox" and "Open on StackBlitz" buttons of an example.
@@ -8,8 +9,9 @@ import { focusIsLostOrInside, focusStatus } from './focus-status.ts';
  * running sandbox does (the student's saved edits, Reset, Download) is in session.ts, a lazy
  * chunk too: this script, loaded with every page that has an example, stays small.
  */
-class ExampleSandbox extends HTMLElement {
+export class ExampleSandbox extends HTMLElement {
 	#request: Promise<SandboxRequest> | undefined;
+	#running: Promise<RunningSandbox | undefined> | undefined;
 
 	connectedCallback(): void {
 		const controls = this.querySelector<HTMLElement>('[data-controls]');
@@ -17,8 +19,35 @@ class ExampleSandbox extends HTMLElement {
 		const open = this.querySelector<HTMLButtonElement>('button[data-open]');
 		if (!controls || !run || !open) return;
 		controls.hidden = false;
-		run.addEventListener('click', () => void this.#embed(run));
+		run.addEventListener('click', () => void this.#start(run));
 		open.addEventListener('click', () => void this.#open(open));
+	}
+
+	/**
+	 * "Start in sandbox" of an exercise: brings the sandbox into view, starts it if it is not
+	 * running, and shows `openFile` in its editor. Resolves false if the sandbox did not start.
+	 */
+	async startExercise(openFile: string): Promise<boolean> {
+		this.scrollIntoView({ block: 'start' });
+		const run = this.querySelector<HTMLButtonElement>('button[data-run]');
+		if (!this.#running && run) return (await this.#start(run, openFile)) !== undefined;
+		const running = await this.#running;
+		if (!running) return false;
+		try {
+			await running.openFile(openFile);
+		} catch {
+			this.#status(`The sandbox did not open ${openFile}: open it from its file list.`, true);
+		}
+		focusStatus(this);
+		return true;
+	}
+
+	#start(button: HTMLButtonElement, openFile?: string): Promise<RunningSandbox | undefined> {
+		this.#running ??= this.#embed(button, openFile).then((running) => {
+			if (!running) this.#running = undefined;
+			return running;
+		});
+		return this.#running;
 	}
 
 	#loadRequest(): Promise<SandboxRequest> {
@@ -30,7 +59,7 @@ class ExampleSandbox extends HTMLElement {
 		return this.#request;
 	}
 
-	async #embed(button: HTMLButtonElement): Promise<void> {
+	async #embed(button: HTMLButtonElement, openFile?: string): Promise<RunningSandbox | undefined> {
 		const frame = this.querySelector<HTMLElement>('[data-frame]')!;
 		button.disabled = true;
 		this.#status('Starting the sandbox on StackBlitz…');
@@ -38,9 +67,11 @@ class ExampleSandbox extends HTMLElement {
 		try {
 			const [{ startSandbox }, request] = await Promise.all([import('./session.ts'), this.#loadRequest()]);
 			const { name = '', title = '' } = this.dataset;
-			await startSandbox({ element: this, name, title, frame, status: (text, isProblem) => this.#status(text, isProblem) }, request);
+			const embed = openFile ? { ...request.embed, openFile } : request.embed;
+			const running = await startSandbox({ element: this, name, title, frame, status: (text, isProblem) => this.#status(text, isProblem) }, { ...request, embed });
 			button.hidden = true;
-			if (focusIsLostOrInside(this)) focusStatus(this);
+			if (openFile || focusIsLostOrInside(this)) focusStatus(this);
+			return running;
 		} catch {
 			frame.replaceChildren();
 			frame.hidden = true;
@@ -51,15 +82,17 @@ class ExampleSandbox extends HTMLElement {
 				true
 			);
 			// The disabled button lost keyboard focus: it goes to the message, not to the top of the page.
-			if (focusIsLostOrInside(this)) focusStatus(this);
+			if (openFile || focusIsLostOrInside(this)) focusStatus(this);
+			return undefined;
 		}
 	}
 
 	async #open(button: HTMLButtonElement): Promise<void> {
 		button.disabled = true;
 		try {
-			const [{ default: sdk }, request] = await Promise.all([import('@stackblitz/sdk'), this.#loadRequest()]);
-			sdk.openProject(request.project, request.open);
+			const [{ default: sdk }, { studentVersion }, request] = await Promise.all([import('@stackblitz/sdk'), import('./saved-edits.ts'), this.#loadRequest()]);
+			// The student's version as last kept in this browser, so their edits go with them.
+			sdk.openProject({ ...request.project, files: studentVersion(this.dataset['name'] ?? '', request.project.files) }, request.open);
 		} catch (error) {
 			this.#status(`StackBlitz could not be opened: ${(error as Error).message}.`, true);
 		} finally {

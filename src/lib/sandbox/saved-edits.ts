@@ -7,6 +7,8 @@
  * Loaded only after "Run in sandbox" is clicked (see session.ts); no DOM here but `Storage`.
  */
 
+import { RESULTS_FILE } from '../exercises/progress.ts';
+
 export type Files = Record<string, string>;
 
 /** The stored entry, JSON, under `netcourse:edits:v1:<example name>`. */
@@ -35,11 +37,16 @@ export function editsKey(name: string): string {
 }
 
 /**
- * Paths the sandbox makes by itself (npm's install), never the student's work: left out when
- * files are compared, kept and zipped.
+ * Paths the sandbox makes by itself (npm's install, the results of `npm test`), never the
+ * student's work: left out when files are compared, kept and zipped.
  */
 export function isGenerated(path: string, original: Files): boolean {
-	return path === 'node_modules' || path.startsWith('node_modules/') || (path === 'package-lock.json' && !(path in original));
+	return (
+		path === 'node_modules' ||
+		path.startsWith('node_modules/') ||
+		(path === 'package-lock.json' && !(path in original)) ||
+		(path === RESULTS_FILE && !(path in original))
+	);
 }
 
 /** What the student's files change in the original ones; empty when they are the same. */
@@ -61,6 +68,12 @@ export function applyEdits(original: Files, edits: Edits): Files {
 	const files: Files = { ...original };
 	for (const path of edits.destroy) delete files[path];
 	return Object.assign(files, edits.create);
+}
+
+/** The student's version of an example: the original files with their kept edits, if any. */
+export function studentVersion(name: string, original: Files): Files {
+	const loaded = new EditsStore(name).load();
+	return loaded.state === 'saved' ? applyEdits(original, loaded.edits) : original;
 }
 
 /** The student's files as the sandbox reports them, without what npm made. */

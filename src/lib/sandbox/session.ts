@@ -13,6 +13,7 @@ import {
 	type SavedEdits,
 } from './saved-edits.ts';
 import { focusStatus } from './focus-status.ts';
+import { RESULTS_EVENT, RESULTS_FILE, parseResults, recordResults, type ResultsEventDetail } from '../exercises/progress.ts';
 
 /**
  * A running sandbox and the student's edits in it: loaded by embed.ts when "Run in sandbox" is
@@ -20,6 +21,8 @@ import { focusStatus } from './focus-status.ts';
  * this browser has one, keeps their files while the sandbox is open (every few seconds, and
  * when the page is left or hidden), and gives them "Reset to the original" and "Download my
  * version". Whatever storage does (full, refused, unreadable), the sandbox keeps running.
+ * When the student runs `npm test` there, the exercises' results file it writes is read on the
+ * same rounds, its passes recorded in this browser and announced to the page (RESULTS_EVENT).
  */
 
 /** How long the sandbox gets to answer before the reader is told it did not start. */
@@ -48,8 +51,14 @@ const NOT_KEPT = {
 		'Could not keep your edits: this browser refused to store them. The sandbox keeps running; use "Download my version" to keep a copy of your files.',
 } as const;
 
+/** What the page can ask of a running sandbox. */
+export interface RunningSandbox {
+	/** Shows `path` in the sandbox's editor. */
+	openFile(path: string): Promise<void>;
+}
+
 /** Starts the sandbox (with the student's saved files, if any) and keeps their edits from then on. */
-export async function startSandbox(host: SandboxHost, request: SandboxRequest): Promise<void> {
+export async function startSandbox(host: SandboxHost, request: SandboxRequest): Promise<RunningSandbox> {
 	const store = new EditsStore(host.name);
 	const original = request.project.files;
 	const identity = filesIdentity(original);
@@ -74,9 +83,10 @@ export async function startSandbox(host: SandboxHost, request: SandboxRequest): 
 		host.status(RUNNING);
 	}
 	session.start();
+	return session;
 }
 
-class EditsSession {
+class EditsSession implements RunningSandbox {
 	readonly #host: SandboxHost;
 	readonly #request: SandboxRequest;
 	readonly #store: EditsStore;
@@ -90,6 +100,8 @@ class EditsSession {
 	/** The edits as last written to storage (canonical JSON), if any are stored. */
 	#kept: string | undefined;
 	#notKept = false;
+	/** The exercises' results file as last read, to act only when `npm test` wrote it again. */
+	#results: string | undefined;
 	/** Storage writes and resets, one after the other. */
 	#queue: Promise<void> = Promise.resolve();
 	#keepQueued = false;
@@ -150,8 +162,26 @@ class EditsSession {
 		if (typeof snapshot === 'object' && snapshot !== null) {
 			for (const [path, content] of Object.entries(snapshot)) if (typeof content === 'string') files[path] = content;
 		}
+		this.#readResults(files[RESULTS_FILE]);
 		this.#current = studentFiles(this.#original, files);
 		return this.#current;
+	}
+
+	async openFile(path: string): Promise<void> {
+		await withTimeout(this.#vm.editor.openFile(path), VM_TIMEOUT_MS);
+	}
+
+	#readResults(text: string | undefined): void {
+		if (text === undefined || text === this.#results) return;
+		this.#results = text;
+		const results = parseResults(text);
+		if (!results) {
+			this.#host.status(`The results of "npm test" (${RESULTS_FILE}) could not be read: run "npm test" again in the sandbox's terminal.`, true);
+			return;
+		}
+		const kept = recordResults(this.#host.name, results);
+		const detail: ResultsEventDetail = { example: this.#host.name, results: [...results], kept };
+		document.dispatchEvent(new CustomEvent(RESULTS_EVENT, { detail }));
 	}
 
 	#keep(current: Files): void {
