@@ -73,6 +73,18 @@ test('Open on StackBlitz opens a new tab with the same project', async ({ page, 
 	expect(postedFiles(formFields(posts[0]!))).toEqual(exampleFiles('tcp-echo'));
 });
 
+test('Open on StackBlitz that the browser would not let open a tab (no user activation) says to click again, and opens nothing', async ({ page }) => {
+	const posts = await captureStackBlitz(page, 'fake');
+	// What the browser reports once its few seconds after a click have passed (Playwright's own
+	// clicks always count as the reader's, so the page is told so).
+	await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'userActivation', { get: () => ({ isActive: false, hasBeenActive: true }) }));
+	await page.goto(siteUrl(SANDBOX_PAGE));
+	const example = page.locator('section.example', { has: page.locator('#example-tcp-echo') });
+	await example.getByRole('button', { name: /Open on StackBlitz/ }).click();
+	await expect(example.locator('[data-status]')).toHaveText(/click "Open on StackBlitz" again/);
+	expect(posts).toHaveLength(0);
+});
+
 test('when StackBlitz cannot be reached, the frame says it is connecting, then the example says so, with focus on the message', async ({ page }) => {
 	await captureStackBlitz(page, 'block');
 	// The page's clock is moved on instead of waiting out the SDK's and the site's time limits.

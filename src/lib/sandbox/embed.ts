@@ -21,6 +21,13 @@ export class ExampleSandbox extends HTMLElement {
 		controls.hidden = false;
 		run.addEventListener('click', () => void this.#start(run));
 		open.addEventListener('click', () => void this.#open(open));
+		// A browser opens a new tab only within a few seconds of the click: what "Open on
+		// StackBlitz" needs starts loading (from this site) as the pointer or focus reaches it.
+		for (const event of ['pointerenter', 'focusin']) open.addEventListener(event, () => void this.#openParts().catch(() => {}), { once: true });
+	}
+
+	#openParts() {
+		return Promise.all([import('@stackblitz/sdk'), import('./saved-edits.ts'), this.#loadRequest()]);
 	}
 
 	/**
@@ -90,7 +97,12 @@ export class ExampleSandbox extends HTMLElement {
 	async #open(button: HTMLButtonElement): Promise<void> {
 		button.disabled = true;
 		try {
-			const [{ default: sdk }, { studentVersion }, request] = await Promise.all([import('@stackblitz/sdk'), import('./saved-edits.ts'), this.#loadRequest()]);
+			const [{ default: sdk }, { studentVersion }, request] = await this.#openParts();
+			if (navigator.userActivation && !navigator.userActivation.isActive) {
+				// Loading took longer than the browser lets a click open a tab; now it is loaded.
+				this.#status('Your browser did not let this page open a new tab so long after the click: click "Open on StackBlitz" again.', true);
+				return;
+			}
 			// The student's version as last kept in this browser, so their edits go with them.
 			sdk.openProject({ ...request.project, files: studentVersion(this.dataset['name'] ?? '', request.project.files) }, request.open);
 		} catch (error) {
