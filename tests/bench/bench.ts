@@ -123,11 +123,18 @@ if (!skipTests) {
 	testRun = { seconds, passed };
 }
 
+function sandboxPageUrls(): string[] {
+	const page = pages.find((p) => p.path === EXAMPLE_PAGE);
+	if (!page) throw new Error(`bench: ${EXAMPLE_PAGE} was not among the pages measured before interaction`);
+	return page.urls;
+}
+
 const budgets = checkBudgets({
 	buildSeconds,
 	coldBuildSeconds,
 	jsBeforeInteraction: pages.map((p) => ({ path: p.path, gzipBytes: p.js.gzip + p.inlineJs.gzip })),
 	urlsBeforeInteraction: [...new Set(pages.flatMap((p) => p.urls))],
+	urlsBeforeInteractionOnSandboxPage: sandboxPageUrls(),
 	searchCodeUrls: afterSearch.ownUrls,
 	sandboxCodeUrls: afterRun.ownUrls,
 	lighthouse: [...lighthouse, ...lighthouseDesktop],
