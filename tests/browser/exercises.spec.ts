@@ -44,6 +44,18 @@ test('without JavaScript, each exercise reads in full: task, every hint and the 
 	await context.close();
 });
 
+test('with JavaScript, the hints show one at a time: each once the one before it was opened', async ({ page }) => {
+	await page.goto(siteUrl(PAGE));
+	const hints = exercise(page, 'line-numbers').locator('details.exercise-hint');
+	await expect(hints.nth(0)).toBeVisible();
+	await expect(hints.nth(1)).toBeHidden();
+	await hints.nth(0).locator('summary').click();
+	await expect(hints.nth(1)).toBeVisible();
+	await expect(hints.nth(2)).toBeHidden();
+	await hints.nth(1).locator('summary').click();
+	await expect(hints.nth(2)).toBeVisible();
+});
+
 test('Start in sandbox opens the exercise’s file; npm test’s results mark it solved here and on /exercises/, after a reload too', async ({ page }) => {
 	const problems = watchPage(page, new URL(siteUrl('/')).origin);
 	const posts = await captureStackBlitz(page, 'fake');

@@ -6,8 +6,10 @@ import { exerciseKey, loadProgress, RESULTS_EVENT, type ProgressState, type Resu
  * solved (`data-sandbox="false"`: the example cannot run in the sandbox, so it never will), and on the example's
  * page the "Start in sandbox" button (`button[data-start]`, `data-open-file`): it asks the page's
  * `<example-sandbox>` (src/lib/sandbox/embed.ts) to start with that file open. The sandbox's
- * `npm test` results arrive as RESULTS_EVENT (src/lib/sandbox/session.ts). Small, as it loads
- * with the page: the sandbox's code loads only on a click.
+ * `npm test` results arrive as RESULTS_EVENT (src/lib/sandbox/session.ts). On the example's page
+ * it also reveals the hints one at a time: each shows once the one before it has been opened
+ * (without JavaScript, all are there, each closed). Small, as it loads with the page: the
+ * sandbox's code loads only on a click.
  */
 const dateFormat: Intl.DateTimeFormatOptions = { dateStyle: 'medium' };
 
@@ -24,6 +26,7 @@ class ExerciseStatus extends HTMLElement {
 			const result = detail.results.find(([name]) => name === exercise)?.[1];
 			this.#show(loadProgress(), result, detail.kept);
 		});
+		this.#revealHintsInTurn();
 		const start = this.querySelector<HTMLButtonElement>('button[data-start]');
 		const sandbox = document.querySelector<HTMLElement & { startExercise?(file: string): Promise<boolean> }>(`example-sandbox[data-name="${example}"]`);
 		if (start && sandbox?.startExercise) {
@@ -34,6 +37,18 @@ class ExerciseStatus extends HTMLElement {
 				start.disabled = false;
 			});
 		}
+	}
+
+	#revealHintsInTurn(): void {
+		const hints = [...(this.closest('section.exercise')?.querySelectorAll<HTMLDetailsElement>('details.exercise-hint') ?? [])];
+		hints.forEach((hint, index) => {
+			const next = hints[index + 1];
+			if (!next) return;
+			next.hidden = !hint.open;
+			hint.addEventListener('toggle', () => {
+				if (hint.open) next.hidden = false;
+			});
+		});
 	}
 
 	#show({ state, progress }: ProgressState, latest?: 'passed' | 'not yet', kept = true): void {
