@@ -132,10 +132,10 @@ export const checker = {
 		const socket = dgram.createSocket('udp4');
 		socket.on('message', (message, from) => onDatagram(message, (data) => socket.send(data, from.port, from.address)));
 		socket.on('error', () => {});
-		const closer = { close: () => socket.close() };
-		servers.add(closer);
+		const close = () => socket.close();
+		servers.add({ close });
 		await new Promise((resolve) => socket.bind(0, '127.0.0.1', () => resolve(undefined)));
-		return { port: socket.address().port, close: () => socket.close() };
+		return { port: socket.address().port, close };
 	},
 
 	/**

@@ -25,6 +25,14 @@ export function shortPreview(preview: string | undefined): string {
 	return `“${chars.length > PREVIEW_MAX ? `${chars.slice(0, PREVIEW_MAX - 1).join('')}…` : preview}”`;
 }
 
+/**
+ * What follows item `index` of `count` in a list written out as `a, b and c` (then `end`), for
+ * lists whose items are markup rather than text.
+ */
+export function listSeparator(index: number, count: number, end = ''): string {
+	return index < count - 2 ? ', ' : index === count - 2 ? ' and ' : end;
+}
+
 /** `a`, `a and b`, `a, b and c`. */
 export function listOf(items: readonly string[]): string {
 	return items.length <= 2 ? items.join(' and ') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;

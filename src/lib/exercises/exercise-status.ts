@@ -1,3 +1,4 @@
+import type { ExampleSandbox } from '../sandbox/embed.ts';
 import { exerciseKey, loadProgress, RESULTS_EVENT, type ProgressState, type ResultsEventDetail } from './progress.ts';
 
 /**
@@ -28,12 +29,13 @@ class ExerciseStatus extends HTMLElement {
 		});
 		this.#revealHintsInTurn();
 		const start = this.querySelector<HTMLButtonElement>('button[data-start]');
-		const sandbox = document.querySelector<HTMLElement & { startExercise?(file: string): Promise<boolean> }>(`example-sandbox[data-name="${example}"]`);
-		if (start && sandbox?.startExercise) {
+		// Without the sandbox's script running (no element upgraded), there is nothing to start.
+		const sandbox = document.querySelector<ExampleSandbox>(`example-sandbox[data-name="${example}"]`);
+		if (start && sandbox && 'startExercise' in sandbox) {
 			start.hidden = false;
 			start.addEventListener('click', async () => {
 				start.disabled = true;
-				await sandbox.startExercise!(start.dataset['openFile'] ?? '');
+				await sandbox.startExercise(start.dataset['openFile'] ?? '');
 				start.disabled = false;
 			});
 		}

@@ -35,9 +35,9 @@ export function pageAddresses({ path, title, items }: PageOutline, exampleTitle:
 	for (const item of items) {
 		if (item.kind === 'example') {
 			addresses.push({ kind: 'example', title: exampleLabel(item.heading ?? exampleTitle(item.name)), path: `${path}#example-${item.name}` });
-		} else if (item.kind === 'exercise') {
-			addresses.push({ kind: 'exercise', title: item.text, path: `${path}#${item.slug}` });
-		} else if (item.depth === 2 || item.depth === 3) addresses.push({ kind: 'section', title: item.text, path: `${path}#${item.slug}` });
+		} else if (item.kind === 'exercise' || item.depth === 2 || item.depth === 3) {
+			addresses.push({ kind: item.kind, title: item.text, path: `${path}#${item.slug}` });
+		}
 	}
 	return addresses;
 }

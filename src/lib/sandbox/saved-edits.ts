@@ -41,12 +41,7 @@ export function editsKey(name: string): string {
  * student's work: left out when files are compared, kept and zipped.
  */
 export function isGenerated(path: string, original: Files): boolean {
-	return (
-		path === 'node_modules' ||
-		path.startsWith('node_modules/') ||
-		(path === 'package-lock.json' && !(path in original)) ||
-		(path === RESULTS_FILE && !(path in original))
-	);
+	return path === 'node_modules' || path.startsWith('node_modules/') || ((path === 'package-lock.json' || path === RESULTS_FILE) && !(path in original));
 }
 
 /** What the student's files change in the original ones; empty when they are the same. */
