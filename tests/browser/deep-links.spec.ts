@@ -121,3 +121,23 @@ for (const path of ['/course/socket-functions/', '/examples/tcp-echo/']) {
 		});
 	}
 }
+
+for (const width of WIDTHS) {
+	test(`at ${width} px, what the reader is looking at stays put while the lazy blocks above it are laid out`, async ({ page }) => {
+		await page.setViewportSize({ width, height: 800 });
+		await page.goto(siteUrl('/course/socket-functions/'));
+		// Dragging the scroll bar or pressing End lands far from any block laid out so far.
+		const moved = await page.locator('#example-tcp-echo').evaluate(async (target) => {
+			const above = target.closest('section.example')!.previousElementSibling!;
+			const laidOut = new Promise((resolve) =>
+				above.addEventListener('contentvisibilityautostatechange', (event) => !(event as ContentVisibilityAutoStateChangeEvent).skipped && resolve(true))
+			);
+			target.scrollIntoView({ block: 'center' });
+			const before = target.getBoundingClientRect().top;
+			await laidOut;
+			await new Promise(requestAnimationFrame);
+			return target.getBoundingClientRect().top - before;
+		});
+		expect(Math.abs(moved)).toBeLessThanOrEqual(TOLERANCE);
+	});
+}
