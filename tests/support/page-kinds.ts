@@ -5,10 +5,12 @@
  * - `pagesOfEveryKind`: one page of each kind the site has (home, course page, examples index,
  *   exercises index, example page, lab sheet, instructors). Every page of a kind is made by the same layout and components.
  * - `pagesCoveringEveryComponent(build)`: the fewest built pages that, together, hold every
- *   class name and custom element found anywhere in the build. A component, a code colour or
- *   a kind of aside that only one page has puts that page in the set; a page whose every class
- *   also stands on a page already chosen adds nothing that axe has not already seen. Read from
- *   the built HTML, so a new component or page is covered without a change here.
+ *   class name and custom element found anywhere in the build, each with the markup it adds:
+ *   the first page all of its own, each next one what no page before it holds. A component, a
+ *   code colour or a kind of aside that only one page has puts that page in the set; a page
+ *   whose every class also stands on a page already chosen adds nothing that axe has not
+ *   already seen. Read from the built HTML, so a new component or page is covered without a
+ *   change here.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,23 +43,35 @@ export function componentMarkers(html: string): Set<string> {
 	return markers;
 }
 
-/** The fewest pages (greedy set cover, in site order on ties) holding every marker of the build. */
-export function pagesCoveringEveryComponent(build: BuildName = 'root'): string[] {
+export interface CoveringPage {
+	path: string;
+	/** A selector for what the page adds to those before it; `undefined` for the whole page (the first). */
+	adds: string | undefined;
+}
+
+/** The fewest pages (greedy set cover, in site order on ties) holding every marker of the build, in the order chosen. */
+export function pagesCoveringEveryComponent(build: BuildName = 'root'): CoveringPage[] {
 	const markersOf = new Map(
 		builtPages(build).map((path) => [path, componentMarkers(readFileSync(join(builds[build].dir, path, 'index.html'), 'utf8'))])
 	);
 	const uncovered = new Set([...markersOf.values()].flatMap((markers) => [...markers]));
-	const chosen: string[] = [];
+	const chosen: CoveringPage[] = [];
 	while (uncovered.size > 0) {
-		let best: [string, number] = ['', 0];
+		let best: [string, string[]] = ['', []];
 		for (const [path, markers] of markersOf) {
-			const gain = [...markers].filter((marker) => uncovered.has(marker)).length;
-			if (gain > best[1]) best = [path, gain];
+			const gain = [...markers].filter((marker) => uncovered.has(marker));
+			if (gain.length > best[1].length) best = [path, gain];
 		}
-		chosen.push(best[0]);
-		for (const marker of markersOf.get(best[0])!) uncovered.delete(marker);
+		const [path, gain] = best;
+		chosen.push({ path, adds: chosen.length === 0 ? undefined : gain.map(markerSelector).join(', ') });
+		for (const marker of gain) uncovered.delete(marker);
 	}
-	return builtPages(build).filter((path) => chosen.includes(path));
+	return chosen;
+}
+
+/** The CSS selector of a marker: `<name>` is an element, anything else a class (which may hold `:`, as `md:sl-flex`). */
+function markerSelector(marker: string): string {
+	return marker.startsWith('<') ? marker.slice(1, -1) : `.${marker.replace(/[^\w-]/g, (char) => `\\${char}`)}`;
 }
 
 /** The pages grouped by kind, in the order given. */
