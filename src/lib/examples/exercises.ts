@@ -10,6 +10,7 @@
  * for anything a student, the page or the tests could not rely on.
  */
 import { languageInfo } from './languages.ts';
+import { linesAndFences } from '../markdown/fences.ts';
 import { ExampleError, parseFrontMatter } from './read-example.ts';
 import { EXERCISE_NAME, exerciseFrontMatterSchema, type ExampleFile, type ExerciseFrontMatter } from './schema.ts';
 
@@ -42,11 +43,8 @@ const SECTION_HEADINGS = { task: 'Task', hints: 'Hints', why: 'Why it matters' }
  */
 export function exerciseSections(body: string, file: string): ExerciseSections {
 	const parts: { heading: string; lines: string[] }[] = [];
-	let fence: string | undefined;
-	for (const line of body.split('\n')) {
-		const marker = /^\s*(```|~~~)/.exec(line)?.[1];
-		if (marker && (fence === undefined || fence === marker)) fence = fence === undefined ? marker : undefined;
-		const heading = fence === undefined ? /^## +(.+?)\s*$/.exec(line)?.[1] : undefined;
+	for (const { line, inCode } of linesAndFences(body)) {
+		const heading = inCode ? undefined : /^## +(.+?)\s*$/.exec(line)?.[1];
 		if (heading !== undefined) parts.push({ heading, lines: [] });
 		else if (parts.length > 0) parts.at(-1)!.lines.push(line);
 		else if (line.trim() !== '') throw new ExampleError(file, `text before "## ${SECTION_HEADINGS.task}": the README starts with its task`);

@@ -6,6 +6,7 @@
  * are matched one to one with Astro's, and each example is placed after the heading it follows.
  */
 import { embeddedExamples } from '../examples/embedded.ts';
+import { linesAndFences } from '../markdown/fences.ts';
 
 export interface Heading {
 	depth: number;
@@ -22,7 +23,6 @@ export type OutlineItem =
 
 const FRONT_MATTER = /^---\r?\n[\s\S]*?\r?\n---(?:\r?\n|$)/;
 const MDX_COMMENT = /\{\/\*[\s\S]*?\*\/\}/g;
-const FENCE = /^\s*(`{3,}|~{3,})/;
 const ATX_HEADING = /^ {0,3}(#{1,6})(?:\s|$)/;
 
 /**
@@ -59,13 +59,7 @@ function mismatch(file: string, found: number, expected: number, where: string):
 
 /** The lines of `mdx` outside front matter, fenced code blocks and MDX comments. */
 function proseLines(mdx: string): string[] {
-	const lines: string[] = [];
-	let fence: string | undefined;
-	for (const line of mdx.replace(FRONT_MATTER, '').replace(MDX_COMMENT, '').split(/\r?\n/)) {
-		const marker = FENCE.exec(line)?.[1];
-		if (fence === undefined && marker) fence = marker;
-		else if (fence !== undefined && marker?.startsWith(fence) && line.trim() === marker) fence = undefined;
-		else if (fence === undefined) lines.push(line);
-	}
-	return lines;
+	return linesAndFences(mdx.replace(FRONT_MATTER, '').replace(MDX_COMMENT, ''))
+		.filter(({ inCode }) => !inCode)
+		.map(({ line }) => line);
 }
