@@ -8,6 +8,8 @@
  * `{ "format": 1, "results": { "<exercise>": { "result": "passed" | "not yet", "checkedAt": "<ISO time>" } } }`.
  */
 
+import { isRecord, parseJson, usableStorage } from '../storage/stored-json.ts';
+
 /** Written by check.js next to package.json; a dotfile, so the site's loader never reads it. */
 export const RESULTS_FILE = '.check-results.json';
 
@@ -31,16 +33,10 @@ export type ProgressState =
 	| { state: 'corrupt'; progress: Progress };
 
 const KEY = /^[a-z0-9]+(?:-[a-z0-9]+)*\/[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The stored progress, checked entry by entry; undefined for anything but that shape. */
 export function parseProgress(text: string): Progress | undefined {
-	let value: unknown;
-	try {
-		value = JSON.parse(text);
-	} catch {
-		return undefined;
-	}
+	const value = parseJson(text);
 	if (!isRecord(value) || !isRecord(value['solved'])) return undefined;
 	const solved: Record<string, number> = {};
 	for (const [key, at] of Object.entries(value['solved'])) {
@@ -52,12 +48,7 @@ export function parseProgress(text: string): Progress | undefined {
 
 /** The results file's exercises and their results; undefined if it is not that shape. */
 export function parseResults(text: string): Map<string, CheckResult> | undefined {
-	let value: unknown;
-	try {
-		value = JSON.parse(text);
-	} catch {
-		return undefined;
-	}
+	const value = parseJson(text);
 	if (!isRecord(value) || value['format'] !== 1 || !isRecord(value['results'])) return undefined;
 	const results = new Map<string, CheckResult>();
 	for (const [name, entry] of Object.entries(value['results'])) {
@@ -68,18 +59,9 @@ export function parseResults(text: string): Map<string, CheckResult> | undefined
 	return results;
 }
 
-function storage(): Storage | undefined {
-	try {
-		const store = window.localStorage;
-		store.getItem(PROGRESS_KEY); // some browsers only throw on first use
-		return store;
-	} catch {
-		return undefined;
-	}
-}
 
 export function loadProgress(): ProgressState {
-	const store = storage();
+	const store = usableStorage(PROGRESS_KEY);
 	if (!store) return { state: 'unavailable', progress: { solved: {} } };
 	const text = store.getItem(PROGRESS_KEY);
 	if (text === null) return { state: 'ok', progress: { solved: {} } };
@@ -109,7 +91,7 @@ export function recordResults(example: string, results: Map<string, CheckResult>
 	}
 	if (!changed) return true;
 	try {
-		const store = storage();
+		const store = usableStorage(PROGRESS_KEY);
 		if (!store) return false;
 		store.setItem(PROGRESS_KEY, JSON.stringify(progress));
 		return true;

@@ -8,6 +8,7 @@
  */
 
 import { RESULTS_FILE } from '../exercises/progress.ts';
+import { isRecord, parseJson, usableStorage } from '../storage/stored-json.ts';
 
 export type Files = Record<string, string>;
 
@@ -91,19 +92,12 @@ export function filesIdentity(files: Files): string {
 	return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-	typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 const isPath = (value: unknown): value is string =>
 	typeof value === 'string' && value.length > 0 && value.length <= 1024 && value !== '__proto__';
 
 /** The stored entry, checked field by field; undefined for anything but exactly that shape. */
 export function parseSavedEdits(text: string): SavedEdits | undefined {
-	let value: unknown;
-	try {
-		value = JSON.parse(text);
-	} catch {
-		return undefined;
-	}
+	const value = parseJson(text);
 	if (!isRecord(value)) return undefined;
 	const keys = Object.keys(value).sort().join();
 	if (keys !== 'base,create,destroy,savedAt') return undefined;
@@ -131,13 +125,7 @@ export class EditsStore {
 
 	constructor(name: string) {
 		this.#key = editsKey(name);
-		try {
-			const storage = window.localStorage;
-			storage.getItem(this.#key); // some browsers only throw on first use
-			this.#storage = storage;
-		} catch {
-			this.#storage = undefined;
-		}
+		this.#storage = usableStorage(this.#key);
 	}
 
 	/** False when the browser does not let the site store anything (privacy settings). */
